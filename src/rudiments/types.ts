@@ -54,3 +54,20 @@ export interface Rudiment {
   /** Primary strokes of one right-lead cycle, sorted by position. */
   readonly strokes: readonly PrimaryStroke[];
 }
+
+/**
+ * One primary stroke of an expanded pattern (several cycles, lead hand and mirroring applied).
+ * Produced by `expandPattern` in `./expand.ts`; grace notes are still implicit in `ornament`
+ * (played by the opposite hand of `hand`).
+ */
+export interface PatternStroke {
+  /** 0-based cycle this stroke belongs to. */
+  readonly cycleIndex: number;
+  /** Absolute position in beats from the start of cycle 0. */
+  readonly beat: number;
+  readonly hand: Hand;
+  readonly accent: boolean;
+  readonly diddle: 1 | 2 | null;
+  readonly buzz: boolean;
+  readonly ornament: Ornament;
+}
