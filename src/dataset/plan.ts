@@ -1,0 +1,169 @@
+/**
+ * What a run generates: the configuration, the presets, and the ordered list of samples.
+ *
+ * The plan is a pure function of the configuration. Every sample carries stable keys
+ * (`performanceKey`, `sampleId`) from which all of its random draws are derived, so a sample's
+ * content never depends on which other samples exist or in which order they are produced.
+ */
+import { ConfigError } from '../errors.js';
+import { rngFor } from '../random/index.js';
+import { loadRudiments, resolveRudimentSlugs } from '../rudiments/index.js';
+import type { Rudiment } from '../rudiments/types.js';
+import { TIER_CODES, type PlayerProfile } from '../profiles/types.js';
+
+export const PRESET_NAMES = ['tiny', 'small', 'medium', 'full'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export interface PresetSpec {
+  /** Player profiles. */
+  profiles: number;
+  /** Distinct tempos per (profile, rudiment). */
+  temposPerRudiment: number;
+  /** Augmented recordings per performance (used with audio). */
+  augmentations: number;
+}
+
+/** Samples = profiles × 40 rudiments × tempos (× augmentations once audio is on). */
+export const PRESETS: Readonly<Record<PresetName, Readonly<PresetSpec>>> = Object.freeze({
+  tiny: { profiles: 4, temposPerRudiment: 1, augmentations: 1 },
+  small: { profiles: 10, temposPerRudiment: 3, augmentations: 1 },
+  medium: { profiles: 50, temposPerRudiment: 3, augmentations: 2 },
+  full: { profiles: 100, temposPerRudiment: 5, augmentations: 5 },
+});
+
+export interface DatasetConfig {
+  /** Global seed (non-negative safe integer). */
+  seed: number;
+  /** Number of player profiles. */
+  profiles: number;
+  /** Distinct tempos per (profile, rudiment), drawn inside each rudiment's own tempo range. */
+  temposPerRudiment: number;
+  /** Canonical slugs of the rudiments to generate, in PAS order. */
+  rudiments: string[];
+  /** Pattern cycles per exercise. */
+  numCycles: number;
+  /** Render audio (not yet available: the symbolic pipeline writes MIDI + labels). */
+  withAudio: boolean;
+  /** Name of the preset the run started from, for the record. */
+  preset: PresetName | 'custom';
+}
+
+export const DEFAULT_SEED = 42;
+export const DEFAULT_NUM_CYCLES = 4;
+
+export interface ConfigInput {
+  preset?: string;
+  seed?: number;
+  profiles?: number;
+  tempos?: number;
+  rudiments?: readonly string[];
+  numCycles?: number;
+  withAudio?: boolean;
+}
+
+function positiveInt(name: string, v: number, max: number): number {
+  if (!Number.isInteger(v) || v < 1 || v > max) {
+    throw new ConfigError('CONFIG_INVALID', `${name} must be an integer between 1 and ${max}, got ${v}`);
+  }
+  return v;
+}
+
+/** Resolve CLI/API input into a full configuration (preset values unless overridden). */
+export function resolveConfig(input: ConfigInput = {}): DatasetConfig {
+  const presetName = (input.preset ?? 'tiny') as PresetName;
+  if (!PRESET_NAMES.includes(presetName)) {
+    throw new ConfigError('PRESET_UNKNOWN', `unknown preset "${input.preset}"; valid presets: ${PRESET_NAMES.join(', ')}`);
+  }
+  const preset = PRESETS[presetName];
+  const seed = input.seed ?? DEFAULT_SEED;
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new ConfigError('CONFIG_INVALID', `seed must be a non-negative integer, got ${seed}`);
+  }
+  const all = loadRudiments().map((r) => r.slug);
+  const rudiments = input.rudiments && input.rudiments.length > 0 ? resolveRudimentSlugs(input.rudiments) : all;
+  const pasOrder = new Map(loadRudiments().map((r) => [r.slug, r.pasNumber]));
+  const unique = [...new Set(rudiments)].sort((a, b) => pasOrder.get(a)! - pasOrder.get(b)!);
+  const custom =
+    input.profiles !== undefined || input.tempos !== undefined || input.rudiments !== undefined || input.numCycles !== undefined;
+  return {
+    seed,
+    profiles: positiveInt('profiles', input.profiles ?? preset.profiles, 100_000),
+    temposPerRudiment: positiveInt('tempos', input.tempos ?? preset.temposPerRudiment, 50),
+    rudiments: unique,
+    numCycles: positiveInt('cycles', input.numCycles ?? DEFAULT_NUM_CYCLES, 64),
+    withAudio: input.withAudio ?? false,
+    preset: custom ? 'custom' : presetName,
+  };
+}
+
+/**
+ * `count` distinct integer tempos inside the rudiment's range: the range is cut into `count`
+ * equal bands and one tempo is drawn uniformly in each (stratified, so tempos cover the range).
+ */
+export function drawTempos(seed: number, profileId: string, rudiment: Rudiment, count: number): number[] {
+  const [lo, hi] = rudiment.tempoRangeBpm;
+  const width = hi - lo + 1;
+  if (count > width) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `tempos must be at most ${width} for ${rudiment.slug} (tempo range ${lo}-${hi} BPM), got ${count}`,
+    );
+  }
+  const rng = rngFor(seed, `tempo/${profileId}/${rudiment.slug}`);
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const a = lo + Math.floor((i * width) / count);
+    const b = lo + Math.floor(((i + 1) * width) / count) - 1;
+    out.push(rng.intBetween(a, b));
+  }
+  return out;
+}
+
+export interface PlannedSample {
+  /** Position in the run (0-based). */
+  ordinal: number;
+  profile: PlayerProfile;
+  rudiment: Rudiment;
+  tempoBpm: number;
+  /** `{profile_id}_{slug}_{tempo}bpm`: keys the performance's random draws; = augmentation_group_id. */
+  performanceKey: string;
+  /** Soundfont stem in the id (`raw` without audio). */
+  soundfontStem: string;
+  /** Augmentation preset in the id (`clean` without augmentation). */
+  augmentationStem: string;
+  sampleId: string;
+}
+
+export function sampleIdOf(profile: PlayerProfile, slug: string, tempoBpm: number, sf: string, aug: string): string {
+  return `${TIER_CODES[profile.tier]}${String(profile.number).padStart(3, '0')}_${slug}_${tempoBpm}bpm_${sf}_${aug}`;
+}
+
+/** The samples of a run, in output order: profile, rudiment (PAS order), tempo (ascending). */
+export function* planSamples(config: DatasetConfig, profiles: readonly PlayerProfile[]): Generator<PlannedSample> {
+  const bySlug = new Map(loadRudiments().map((r) => [r.slug, r]));
+  let ordinal = 0;
+  for (const profile of profiles) {
+    for (const slug of config.rudiments) {
+      const rudiment = bySlug.get(slug)!;
+      const tempos = drawTempos(config.seed, profile.id, rudiment, config.temposPerRudiment).sort((a, b) => a - b);
+      for (const tempoBpm of tempos) {
+        const performanceKey = `${profile.id}_${slug}_${tempoBpm}bpm`;
+        yield {
+          ordinal: ordinal++,
+          profile,
+          rudiment,
+          tempoBpm,
+          performanceKey,
+          soundfontStem: 'raw',
+          augmentationStem: 'clean',
+          sampleId: sampleIdOf(profile, slug, tempoBpm, 'raw', 'clean'),
+        };
+      }
+    }
+  }
+}
+
+/** Number of samples a configuration produces. */
+export function countSamples(config: DatasetConfig): number {
+  return config.profiles * config.rudiments.length * config.temposPerRudiment;
+}
