@@ -1,0 +1,49 @@
+/**
+ * The same generator under Deno (the `deno` npm package ships the binary) writes byte-identical
+ * files to Node's. Needs the built package (dist/), which `npm ci` produces.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const deno = join(root, 'node_modules/.bin/deno');
+
+function snapshot(dir: string): Map<string, Buffer> {
+  const m = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else m.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return m;
+}
+
+describe('Deno', () => {
+  it('generates the tiny preset byte-identical to Node', () => {
+    expect(existsSync(join(root, 'dist/index.js')), 'dist/ missing: run npm run build').toBe(true);
+    const base = mkdtempSync(join(tmpdir(), 'sousa-deno-'));
+    const nodeOut = join(base, 'node');
+    const denoOut = join(base, 'deno');
+    execFileSync(process.execPath, [join(root, 'dist/cli/bin.js'), 'generate', '--preset', 'tiny', '--out', nodeOut, '--quiet'], {
+      cwd: root,
+      stdio: 'pipe',
+    });
+    const out = execFileSync(deno, ['run', '-A', join(root, 'examples/deno/generate.ts'), denoOut], {
+      cwd: root,
+      stdio: 'pipe',
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_DIR: join(base, '.deno') },
+    }).toString();
+    expect(out).toMatch(/deno: 160 samples/);
+    const a = snapshot(nodeOut);
+    const b = snapshot(denoOut);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    expect(a.size).toBeGreaterThan(160);
+    for (const [k, v] of a) expect(v.equals(b.get(k)!), k).toBe(true);
+  });
+});
