@@ -10,6 +10,7 @@
  * allocated; views on module memory are made after the last allocation of each call.
  */
 import { AugmentError } from '../errors.js';
+import { detCos, detLn, detPow, detSin } from '../math/det.js';
 import { instantiateSousa, sharedSousa, type SousaWasm, type WasmSource } from '../platform/wasm.js';
 
 let defaultWasm: SousaWasm | undefined;
@@ -161,8 +162,8 @@ export const DEFAULT_CONVOLVE_OPTIONS: Readonly<ConvolveOptions> = Object.freeze
  * complex FFTs, plus linear passes. Powers of two only.
  */
 export function chooseFftSize(signalLength: number, irLength: number): number {
-  const minLog = Math.max(2, Math.ceil(Math.log2(irLength + 1)));
-  const maxLog = Math.max(minLog, Math.min(24, Math.ceil(Math.log2(signalLength + irLength))));
+  const minLog = Math.max(2, ceilLog2(irLength + 1));
+  const maxLog = Math.max(minLog, Math.min(24, ceilLog2(signalLength + irLength)));
   let best = 2 ** minLog;
   let bestCost = Infinity;
   for (let k = minLog; k <= maxLog; k++) {
@@ -312,9 +313,9 @@ export function rbjBiquad(design: BiquadDesign, sampleRateHz: number): BiquadCoe
   if (!(q > 0 && Number.isFinite(q))) throw new AugmentError('BIQUAD_DESIGN', `expected q > 0 for a ${type}, got ${q}`);
   if (!Number.isFinite(gainDb)) throw new AugmentError('BIQUAD_DESIGN', `expected a finite gainDb for a ${type}, got ${gainDb}`);
   const w0 = (2 * Math.PI * frequencyHz) / sampleRateHz;
-  const cos = Math.cos(w0);
-  const alpha = Math.sin(w0) / (2 * q);
-  const A = 10 ** (gainDb / 40);
+  const cos = detCos(w0);
+  const alpha = detSin(w0) / (2 * q);
+  const A = detPow(10, gainDb / 40);
   let b0: number, b1: number, b2: number, a0: number, a1: number, a2: number;
   switch (type) {
     case 'lowpass':
@@ -368,13 +369,13 @@ export function biquadMagnitudeDb(
   sampleRateHz: number,
 ): number {
   const w = (2 * Math.PI * frequencyHz) / sampleRateHz;
-  const c1 = Math.cos(w);
-  const c2 = Math.cos(2 * w);
+  const c1 = detCos(w);
+  const c2 = detCos(2 * w);
   let db = 0;
   for (const s of sections) {
     const num = s.b0 ** 2 + s.b1 ** 2 + s.b2 ** 2 + 2 * (s.b0 * s.b1 + s.b1 * s.b2) * c1 + 2 * s.b0 * s.b2 * c2;
     const den = 1 + s.a1 ** 2 + s.a2 ** 2 + 2 * (s.a1 + s.a1 * s.a2) * c1 + 2 * s.a2 * c2;
-    db += 10 * Math.log10(num / den);
+    db += (10 * detLn(num / den)) / Math.LN10;
   }
   return db;
 }
@@ -423,4 +424,11 @@ export function biquadCascade(
     }
     return wasm.f32(buf!, signal.length).slice();
   });
+}
+
+/** ceil(log2(n)) for a positive integer n, exactly (no floating-point log). */
+function ceilLog2(n: number): number {
+  let k = 0;
+  while (2 ** k < n) k++;
+  return k;
 }

@@ -11,6 +11,7 @@
 import { DatasetError } from '../errors.js';
 import type { Performance } from '../performance/types.js';
 import type { SkillTier } from '../profiles/types.js';
+import { detExp } from '../math/det.js';
 import { mean, populationStd } from './measures.js';
 import { isPrimary, isTimed, type StrokeLabel } from './strokes.js';
 
@@ -87,12 +88,12 @@ export const FLAM_SPACING_SCORE = {
 
 /** SOUSA's timing-accuracy sigmoid: 100 / (1 + exp((x − 25) / 10)), x = mean |error| in ms. */
 export function timingAccuracySigmoid(meanAbsErrorMs: number): number {
-  return 100 / (1 + Math.exp((meanAbsErrorMs - 25) / 10));
+  return 100 / (1 + detExp((meanAbsErrorMs - 25) / 10));
 }
 
 /** SOUSA's timing-consistency sigmoid: 100 / (1 + exp((x − 15) / 8)), x = std of errors in ms. */
 export function timingConsistencySigmoid(stdMs: number): number {
-  return 100 / (1 + Math.exp((stdMs - 15) / 8));
+  return 100 / (1 + detExp((stdMs - 15) / 8));
 }
 
 /** Score of one flam spacing (primary onset − grace onset), ms. */
@@ -147,7 +148,7 @@ export function exerciseScores(perf: Performance, strokes: readonly StrokeLabel[
     rollSustain: perf.category === 'roll' ? rollSustain(primaries) : null,
     grooveFeelProxy: grooveFeelProxy(perf, primaries),
     overallScore,
-    tierConfidence: Math.exp(-0.5 * z * z),
+    tierConfidence: detExp(-0.5 * z * z),
   };
 }
 

@@ -16,19 +16,23 @@
  */
 
 const MASK64 = 0xffff_ffff_ffff_ffffn;
-const FNV_OFFSET = 0xcbf2_9ce4_8422_2325n;
-const FNV_PRIME = 0x100_0000_01b3n;
 
 const utf8 = new TextEncoder();
 
 /** FNV-1a 64-bit hash of a string's UTF-8 bytes. */
 export function fnv1a64(key: string): bigint {
-  let h = FNV_OFFSET;
+  // 64-bit state as two 32-bit halves: the prime is 2^40 + 0x1b3, so
+  // h * prime = h * 0x1b3 + (h << 40) mod 2^64, all exact in doubles (BigInt per byte is ~10x slower).
+  let lo = 0x8422_2325;
+  let hi = 0xcbf2_9ce4;
   for (const b of utf8.encode(key)) {
-    h ^= BigInt(b);
-    h = (h * FNV_PRIME) & MASK64;
+    lo = (lo ^ b) >>> 0;
+    const p = lo * 0x1b3;
+    const carry = Math.floor(p / 4294967296);
+    hi = (Math.imul(hi, 0x1b3) + carry + (lo << 8)) >>> 0;
+    lo = p >>> 0;
   }
-  return h;
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /** One splitmix64 step: returns [output, next state]. */
