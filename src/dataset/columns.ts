@@ -26,6 +26,8 @@ const utf8 = new TextEncoder();
 /** Accumulates rows for a fixed schema and hands out Arrow tables of the rows so far. */
 export class ColumnBuffer {
   private readonly values: CellValue[][];
+  /** camelCase field of each column, so records from the stages can be appended as they are. */
+  private readonly fields: readonly string[];
   private count = 0;
 
   constructor(
@@ -33,17 +35,24 @@ export class ColumnBuffer {
     readonly columns: readonly ColumnSpec[],
   ) {
     this.values = columns.map(() => []);
+    this.fields = columns.map((c) => camelCase(c.name));
   }
 
   get length(): number {
     return this.count;
   }
 
-  /** Append one row; throws naming the table, column and row when a value does not fit. */
-  append(row: Row): void {
+  /**
+   * Append one row. Each column's value is taken from `extra[name]` if present, else from
+   * `row[name]` (snake_case) or `row[field]` (its camelCase form). Throws naming the table,
+   * column and row when a value does not fit.
+   */
+  append(row: object, extra?: Row): void {
+    const r = row as Row;
     for (let c = 0; c < this.columns.length; c++) {
       const spec = this.columns[c]!;
-      const v = row[spec.name];
+      const v =
+        extra !== undefined && spec.name in extra ? extra[spec.name] : spec.name in r ? r[spec.name] : r[this.fields[c]!];
       if (v === null || v === undefined) {
         if (!spec.nullable) {
           throw new TypeError(`${this.tableName}.${spec.name} must not be null (row ${this.count})`);
@@ -147,6 +156,11 @@ function buildData(spec: ColumnSpec, vals: readonly CellValue[]): arrow.Data {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** snake_case → camelCase. */
+export function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+}
 
 /** camelCase → snake_case, the mechanical mapping between TS record fields and stored columns. */
 export function snakeCase(name: string): string {

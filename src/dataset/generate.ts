@@ -13,7 +13,7 @@ import { generatePerformance, performanceToMidi } from '../performance/index.js'
 import { exerciseScores, measureLabels, strokeLabels } from '../labels/index.js';
 import { loadParquetWasm } from '../platform/parquet.js';
 import { ParquetStreamWriter, type ByteSink } from './parquet.js';
-import { snakeCase, type CellValue } from './columns.js';
+import type { CellValue } from './columns.js';
 import { TABLES, TABLE_NAMES, type TableName } from './schema.js';
 import { makeSplits, splitOf, type Splits } from './splits.js';
 import { countSamples, planSamples, type DatasetConfig, type PlannedSample } from './plan.js';
@@ -111,13 +111,10 @@ async function checkOutputDir(io: DatasetIO, config: DatasetConfig, where: strin
 export interface BuiltSample {
   plan: PlannedSample;
   midi: Uint8Array;
-  rows: Record<TableName, Record<string, CellValue>[]>;
-}
-
-function toRow(record: object, extra: Record<string, CellValue>): Record<string, CellValue> {
-  const row: Record<string, CellValue> = { ...extra };
-  for (const [k, v] of Object.entries(record)) row[snakeCase(k)] = v as CellValue;
-  return row;
+  /** Label records per table (camelCase fields, as the stages produce them). */
+  rows: Record<TableName, readonly object[]>;
+  /** Columns shared by every row of the sample (`sample_id`). */
+  extra: Readonly<Record<string, CellValue>>;
 }
 
 /** Build the performance, MIDI and label rows of one sample. */
@@ -161,12 +158,8 @@ export function buildSample(plan: PlannedSample, config: DatasetConfig, splits: 
   return {
     plan,
     midi,
-    rows: {
-      samples: [sample],
-      exercises: [toRow(scores, { sample_id: sampleId })],
-      measures: measures.map((m) => toRow(m, { sample_id: sampleId })),
-      strokes: strokes.map((s) => toRow(s, { sample_id: sampleId })),
-    },
+    rows: { samples: [sample], exercises: [scores], measures, strokes },
+    extra: { sample_id: sampleId },
   };
 }
 
@@ -208,7 +201,7 @@ export async function* generateDatasetIter(
       await io.writeFile(`midi/${plan.rudiment.slug}/${plan.sampleId}.mid`, built.midi);
       for (const name of TABLE_NAMES) {
         const w = writers[name];
-        for (const row of built.rows[name]) await w.append(row);
+        for (const row of built.rows[name]) await w.append(row, built.extra);
       }
       sampleIds.push(plan.sampleId);
       done++;

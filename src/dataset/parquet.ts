@@ -118,8 +118,8 @@ export class ParquetStreamWriter {
   }
 
   /** Append one row; flushes a row group (awaiting back-pressure) when it is full. */
-  async append(row: Row): Promise<void> {
-    this.buffer.append(row);
+  async append(row: object, extra?: Row): Promise<void> {
+    this.buffer.append(row, extra);
     this.rows++;
     if (this.buffer.length >= this.opts.rowGroupRows) await this.flush();
   }
