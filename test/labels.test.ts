@@ -131,9 +131,12 @@ describe('sigmoids and weights', () => {
     expect(flamSpacingScore(200)).toBe(0);
   });
 
-  it('keeps SOUSA tier statistics until recalibrated', () => {
-    expect(TIER_SCORE_STATS.beginner).toEqual({ meanScore: 34.3, sdScore: 6.6 });
-    expect(TIER_SCORE_STATS.professional).toEqual({ meanScore: 73.5, sdScore: 10.7 });
+  it('has tier statistics ordered by tier (calibrated on this generator)', () => {
+    const t = TIER_SCORE_STATS;
+    expect(t.beginner.meanScore).toBeLessThan(t.intermediate.meanScore);
+    expect(t.intermediate.meanScore).toBeLessThan(t.advanced.meanScore);
+    expect(t.advanced.meanScore).toBeLessThan(t.professional.meanScore);
+    for (const v of Object.values(t)) expect(v.sdScore).toBeGreaterThan(0);
   });
 });
 
@@ -345,7 +348,7 @@ describe('exerciseScores on hand-crafted performances', () => {
       0.1 * (100 + 100 + 100 + s.accentDifferentiation + 100) +
       0.15 * s.handBalance;
     expect(s.overallScore).toBeCloseTo(overall, 10);
-    const z = (overall - 73.5) / 10.7;
+    const z = (overall - TIER_SCORE_STATS.professional.meanScore) / TIER_SCORE_STATS.professional.sdScore;
     expect(s.tierConfidence).toBeCloseTo(Math.exp(-0.5 * z * z), 12);
   });
 
