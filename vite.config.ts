@@ -35,6 +35,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          // pre-bundle on startup so a cold cache does not reload the page mid-run
+          deps: { optimizer: { web: { include: ['js-synthesizer'] } } },
           testTimeout: 120_000,
           browser: {
             enabled: true,
