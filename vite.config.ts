@@ -32,11 +32,11 @@ export default defineConfig({
       },
       {
         extends: true,
+        // pre-bundle on startup so a cold cache does not reload the page mid-run
+        optimizeDeps: { include: ['js-synthesizer'] },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          // pre-bundle on startup so a cold cache does not reload the page mid-run
-          deps: { optimizer: { web: { include: ['js-synthesizer'] } } },
           testTimeout: 120_000,
           browser: {
             enabled: true,
