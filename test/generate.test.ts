@@ -54,7 +54,7 @@ function tbl(dir: string, name: string): string {
 let dir = '';
 beforeAll(async () => {
   dir = join(tmp(), 'ds');
-  const r = await cli(['generate', '--preset', 'tiny', '--out', dir, '--quiet']);
+  const r = await cli(['generate', '--workers', '1', '--preset', 'tiny', '--out', dir, '--quiet']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/done: 160 samples/);
@@ -157,19 +157,19 @@ describe('generate --preset tiny', () => {
 
   it('is deterministic: the same seed gives byte-identical files', async () => {
     const again = join(tmp(), 'ds');
-    expect((await cli(['generate', '--preset', 'tiny', '--out', again, '--quiet'])).code).toBe(0);
+    expect((await cli(['generate', '--workers', '1', '--preset', 'tiny', '--out', again, '--quiet'])).code).toBe(0);
     const a = snapshot(dir);
     const b = snapshot(again);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [k, v] of a) expect(v.equals(b.get(k)!), k).toBe(true);
     const other = join(tmp(), 'ds');
-    expect((await cli(['generate', '--preset', 'tiny', '--seed', '7', '--out', other, '--quiet'])).code).toBe(0);
+    expect((await cli(['generate', '--workers', '1', '--preset', 'tiny', '--seed', '7', '--out', other, '--quiet'])).code).toBe(0);
     expect(snapshot(other).get('labels/strokes.parquet')!.equals(a.get('labels/strokes.parquet')!)).toBe(false);
   });
 
   it('does not change a sample when other rudiments are filtered out', async () => {
     const sub = join(tmp(), 'ds');
-    const r = await cli(['generate', '--preset', 'tiny', '--rudiments', 'flam,single-paradiddle', '--out', sub, '--quiet']);
+    const r = await cli(['generate', '--workers', '1', '--preset', 'tiny', '--rudiments', 'flam,single-paradiddle', '--out', sub, '--quiet']);
     expect(r.code).toBe(0);
     const a = snapshot(dir);
     const b = snapshot(sub);
@@ -188,23 +188,23 @@ describe('generate --preset tiny', () => {
   it('refuses a non-empty output directory that is not the same configuration', async () => {
     const d = tmp();
     writeFileSync(join(d, 'precious.txt'), 'keep me');
-    const r = await cli(['generate', '--preset', 'tiny', '--out', d, '--quiet']);
+    const r = await cli(['generate', '--workers', '1', '--preset', 'tiny', '--out', d, '--quiet']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/refusing to write into .*not a sousa-wasm dataset/);
     expect(readdirSync(d)).toEqual(['precious.txt']);
     const before = snapshot(dir);
-    const r2 = await cli(['generate', '--preset', 'tiny', '--seed', '43', '--out', dir, '--quiet']);
+    const r2 = await cli(['generate', '--workers', '1', '--preset', 'tiny', '--seed', '43', '--out', dir, '--quiet']);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(/another configuration \(seed: 42 → 43\)/);
     const after = snapshot(dir);
     for (const [k, v] of before) expect(after.get(k)!.equals(v), k).toBe(true);
     // the same configuration may be rerun in place and gives the same bytes
-    expect((await cli(['generate', '--preset', 'tiny', '--out', dir, '--quiet'])).code).toBe(0);
+    expect((await cli(['generate', '--workers', '1', '--preset', 'tiny', '--out', dir, '--quiet'])).code).toBe(0);
     for (const [k, v] of snapshot(dir)) expect(v.equals(before.get(k)!), k).toBe(true);
   });
 
   it('rejects bad arguments with a clear message', async () => {
-    const r = await cli(['generate', '--rudiments', 'flam,paradidle', '--out', join(tmp(), 'x')]);
+    const r = await cli(['generate', '--workers', '1', '--rudiments', 'flam,paradidle', '--out', join(tmp(), 'x')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/paradidle/);
     expect(r.stderr).toMatch(/single_paradiddle/);

@@ -124,6 +124,26 @@ export class ParquetStreamWriter {
     if (this.buffer.length >= this.opts.rowGroupRows) await this.flush();
   }
 
+  /**
+   * Append every record batch of a Parquet file's bytes (same schema) without decoding rows in
+   * JS: used to merge chunk parts into the final tables.
+   */
+  async appendParquet(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (this.failure) throw this.wrap(this.failure);
+    const table = this.pq.readParquet(bytes);
+    for (const batch of table.recordBatches()) {
+      this.rows += batch.numRows;
+      this.queue.push(batch);
+    }
+    if (!this.started) this.start();
+    this.notify();
+    while (this.queue.length >= 2 && !this.failure) {
+      await new Promise<void>((resolve) => (this.drained = resolve));
+    }
+    if (this.failure) throw this.wrap(this.failure);
+  }
+
   private async flush(): Promise<void> {
     if (this.failure) throw this.wrap(this.failure);
     if (this.buffer.length === 0) return;

@@ -10,6 +10,7 @@ import { rngFor } from '../random/index.js';
 import { loadRudiments, resolveRudimentSlugs } from '../rudiments/index.js';
 import type { Rudiment } from '../rudiments/types.js';
 import { TIER_CODES, type PlayerProfile } from '../profiles/types.js';
+import type { SoundfontRef } from '../synth/soundfonts.js';
 
 export const PRESET_NAMES = ['tiny', 'small', 'medium', 'full'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -25,7 +26,7 @@ export interface PresetSpec {
 
 /** Samples = profiles × 40 rudiments × tempos (× augmentations once audio is on). */
 export const PRESETS: Readonly<Record<PresetName, Readonly<PresetSpec>>> = Object.freeze({
-  tiny: { profiles: 4, temposPerRudiment: 1, augmentations: 1 },
+  tiny: { profiles: 4, temposPerRudiment: 1, augmentations: 0 },
   small: { profiles: 10, temposPerRudiment: 3, augmentations: 1 },
   medium: { profiles: 50, temposPerRudiment: 3, augmentations: 2 },
   full: { profiles: 100, temposPerRudiment: 5, augmentations: 5 },
@@ -42,10 +43,23 @@ export interface DatasetConfig {
   rudiments: string[];
   /** Pattern cycles per exercise. */
   numCycles: number;
-  /** Render audio (not yet available: the symbolic pipeline writes MIDI + labels). */
-  withAudio: boolean;
+  /** Audio settings, or null for a symbolic (MIDI + labels) run. */
+  audio: AudioConfig | null;
+  /** Performances per work chunk (the unit of resume, sharding and worker scheduling). */
+  chunkPerformances: number;
   /** Name of the preset the run started from, for the record. */
   preset: PresetName | 'custom';
+}
+
+export interface AudioConfig {
+  /** Soundfonts to draw from (name = sample-id stem, sha256 of the file), in order. */
+  soundfonts: SoundfontRef[];
+  /** Augmented recordings per performance; 0 = one dry recording (`clean`). */
+  augmentations: number;
+  /** Presets the augmentations are drawn from. */
+  augmentPresets: string[];
+  /** Output channels of the FLAC files. */
+  channels: 1 | 2;
 }
 
 export const DEFAULT_SEED = 42;
@@ -58,8 +72,18 @@ export interface ConfigInput {
   tempos?: number;
   rudiments?: readonly string[];
   numCycles?: number;
-  withAudio?: boolean;
+  /** Audio settings (soundfonts already collected); omit for a symbolic run. */
+  audio?: {
+    soundfonts: readonly SoundfontRef[];
+    augmentations?: number;
+    augmentPresets?: readonly string[];
+    channels?: 1 | 2;
+  };
+  chunkPerformances?: number;
 }
+
+/** Performances per chunk: small with audio so a chunk's FLAC bytes stay a few tens of MB. */
+export const DEFAULT_CHUNK_PERFORMANCES = { symbolic: 200, audio: 8 } as const;
 
 function positiveInt(name: string, v: number, max: number): number {
   if (!Number.isInteger(v) || v < 1 || v > max) {
@@ -85,13 +109,41 @@ export function resolveConfig(input: ConfigInput = {}): DatasetConfig {
   const unique = [...new Set(rudiments)].sort((a, b) => pasOrder.get(a)! - pasOrder.get(b)!);
   const custom =
     input.profiles !== undefined || input.tempos !== undefined || input.rudiments !== undefined || input.numCycles !== undefined;
+  let audio: AudioConfig | null = null;
+  if (input.audio) {
+    const augmentations = input.audio.augmentations ?? preset.augmentations;
+    if (!Number.isInteger(augmentations) || augmentations < 0 || augmentations > 11) {
+      throw new ConfigError('CONFIG_INVALID', `augmentations must be an integer between 0 and 11, got ${augmentations}`);
+    }
+    const allowed = [...(input.audio.augmentPresets ?? [])];
+    if (augmentations > allowed.length) {
+      throw new ConfigError(
+        'CONFIG_INVALID',
+        `augmentations (${augmentations}) must not exceed the number of allowed presets (${allowed.length}: ${allowed.join(', ') || 'none'})`,
+      );
+    }
+    if (input.audio.soundfonts.length === 0) {
+      throw new ConfigError('CONFIG_INVALID', 'audio needs at least one soundfont');
+    }
+    audio = {
+      soundfonts: input.audio.soundfonts.map((s) => ({ name: s.name, sha256: s.sha256 })),
+      augmentations,
+      augmentPresets: allowed,
+      channels: input.audio.channels ?? 1,
+    };
+  }
   return {
     seed,
     profiles: positiveInt('profiles', input.profiles ?? preset.profiles, 100_000),
     temposPerRudiment: positiveInt('tempos', input.tempos ?? preset.temposPerRudiment, 50),
     rudiments: unique,
     numCycles: positiveInt('cycles', input.numCycles ?? DEFAULT_NUM_CYCLES, 64),
-    withAudio: input.withAudio ?? false,
+    audio,
+    chunkPerformances: positiveInt(
+      'chunk size',
+      input.chunkPerformances ?? (audio ? DEFAULT_CHUNK_PERFORMANCES.audio : DEFAULT_CHUNK_PERFORMANCES.symbolic),
+      100_000,
+    ),
     preset: custom ? 'custom' : presetName,
   };
 }
@@ -119,27 +171,56 @@ export function drawTempos(seed: number, profileId: string, rudiment: Rudiment, 
   return out;
 }
 
-export interface PlannedSample {
-  /** Position in the run (0-based). */
+export interface PlannedVariant {
+  /** Position among the performance's recordings (0-based). */
+  index: number;
+  /** Soundfont stem (`raw` without audio). */
+  soundfont: string;
+  /** Augmentation preset, or null for a dry recording / no audio. */
+  preset: string | null;
+  sampleId: string;
+}
+
+export interface PlannedPerformance {
+  /** Position in the run (0-based); chunk = floor(ordinal / chunkPerformances). */
   ordinal: number;
   profile: PlayerProfile;
   rudiment: Rudiment;
   tempoBpm: number;
   /** `{profile_id}_{slug}_{tempo}bpm`: keys the performance's random draws; = augmentation_group_id. */
   performanceKey: string;
-  /** Soundfont stem in the id (`raw` without audio). */
-  soundfontStem: string;
-  /** Augmentation preset in the id (`clean` without augmentation). */
-  augmentationStem: string;
-  sampleId: string;
+  /** The samples (recordings) of this performance. */
+  variants: PlannedVariant[];
+}
+
+/** Sample-id part of a preset: its name without underscores (`clean_studio` → `cleanstudio`). */
+export function presetStem(preset: string | null): string {
+  return preset === null ? 'clean' : preset.replace(/_/g, '');
 }
 
 export function sampleIdOf(profile: PlayerProfile, slug: string, tempoBpm: number, sf: string, aug: string): string {
   return `${TIER_CODES[profile.tier]}${String(profile.number).padStart(3, '0')}_${slug}_${tempoBpm}bpm_${sf}_${aug}`;
 }
 
-/** The samples of a run, in output order: profile, rudiment (PAS order), tempo (ascending). */
-export function* planSamples(config: DatasetConfig, profiles: readonly PlayerProfile[]): Generator<PlannedSample> {
+/**
+ * The recordings of one performance: without audio one `raw`/`clean` sample; with audio
+ * `augmentations` distinct presets (or one dry recording when 0), each with a soundfont drawn
+ * from the list. Draws are keyed by the performance, so they do not depend on other samples.
+ */
+export function planVariants(config: DatasetConfig, profile: PlayerProfile, slug: string, tempoBpm: number, key: string): PlannedVariant[] {
+  const audio = config.audio;
+  if (!audio) return [{ index: 0, soundfont: 'raw', preset: null, sampleId: sampleIdOf(profile, slug, tempoBpm, 'raw', 'clean') }];
+  const presets: (string | null)[] =
+    audio.augmentations === 0 ? [null] : rngFor(config.seed, `augment/${key}`).sample(audio.augmentPresets, audio.augmentations);
+  const names = audio.soundfonts.map((s) => s.name);
+  return presets.map((preset, index) => {
+    const soundfont = rngFor(config.seed, `soundfont/${key}/${index}`).pick(names);
+    return { index, soundfont, preset, sampleId: sampleIdOf(profile, slug, tempoBpm, soundfont, presetStem(preset)) };
+  });
+}
+
+/** The performances of a run, in output order: profile, rudiment (PAS order), tempo (ascending). */
+export function* planPerformances(config: DatasetConfig, profiles: readonly PlayerProfile[]): Generator<PlannedPerformance> {
   const bySlug = new Map(loadRudiments().map((r) => [r.slug, r]));
   let ordinal = 0;
   for (const profile of profiles) {
@@ -154,16 +235,25 @@ export function* planSamples(config: DatasetConfig, profiles: readonly PlayerPro
           rudiment,
           tempoBpm,
           performanceKey,
-          soundfontStem: 'raw',
-          augmentationStem: 'clean',
-          sampleId: sampleIdOf(profile, slug, tempoBpm, 'raw', 'clean'),
+          variants: planVariants(config, profile, slug, tempoBpm, performanceKey),
         };
       }
     }
   }
 }
 
-/** Number of samples a configuration produces. */
-export function countSamples(config: DatasetConfig): number {
+/** Number of performances of a configuration. */
+export function countPerformances(config: DatasetConfig): number {
   return config.profiles * config.rudiments.length * config.temposPerRudiment;
+}
+
+/** Number of samples (recordings) a configuration produces. */
+export function countSamples(config: DatasetConfig): number {
+  const perPerformance = config.audio ? Math.max(1, config.audio.augmentations) : 1;
+  return countPerformances(config) * perPerformance;
+}
+
+/** Number of work chunks. */
+export function countChunks(config: DatasetConfig): number {
+  return Math.ceil(countPerformances(config) / config.chunkPerformances);
 }

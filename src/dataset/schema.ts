@@ -8,6 +8,27 @@ function col(name: string, type: ColumnType, nullable: boolean, description: str
   return Object.freeze({ name, type, nullable, description });
 }
 
+/** Every parameter an augmentation actually applied; null when that stage is off (or no audio). */
+export const AUGMENTATION_COLUMNS: readonly ColumnSpec[] = Object.freeze([
+  col('aug_room_type', 'utf8', true, 'room of the impulse response (practice_room, studio, concert_hall, …)'),
+  col('aug_room_wet_dry', 'float64', true, 'reverb mix, 0 = dry, 1 = wet'),
+  col('aug_rt60_s', 'float64', true, 'RT60 of the impulse response, seconds'),
+  col('aug_ir_name', 'utf8', true, 'user impulse-response file, when one was used'),
+  col('aug_mic_type', 'utf8', true, 'dynamic, condenser, ribbon or piezo'),
+  col('aug_mic_position', 'utf8', true, 'center, off_axis, overhead or distant'),
+  col('aug_mic_distance', 'float64', true, 'microphone distance, metres'),
+  col('aug_preamp', 'utf8', true, 'clean, warm, aggressive or vintage'),
+  col('aug_preamp_drive', 'float64', true, 'preamp drive, 0-1'),
+  col('aug_compression_ratio', 'float64', true, 'compressor ratio'),
+  col('aug_compression_threshold_db', 'float64', true, 'compressor threshold, dBFS'),
+  col('aug_eq_highpass_hz', 'float64', true, 'EQ high-pass corner, Hz'),
+  col('aug_eq_lowpass_hz', 'float64', true, 'EQ low-pass corner, Hz'),
+  col('aug_noise_type', 'utf8', true, 'white, pink, brown, hvac, room_tone, tape_hiss or vinyl'),
+  col('aug_noise_level_db', 'float64', true, 'noise level as SNR relative to the signal RMS, dB'),
+  col('aug_bit_depth', 'int32', true, 'bit depth of the degradation stage'),
+  col('aug_sample_rate', 'int32', true, 'sample rate of the degradation stage, Hz (audio is returned at 44.1 kHz)'),
+]);
+
 export const SAMPLE_COLUMNS: readonly ColumnSpec[] = Object.freeze([
   col('sample_id', 'utf8', false, '{tier3}{profile:03d}_{slug}_{tempo}bpm_{soundfont}_{augmentation}'),
   col('profile_id', 'utf8', false, 'player profile id, e.g. beg003 (deterministic)'),
@@ -29,6 +50,9 @@ export const SAMPLE_COLUMNS: readonly ColumnSpec[] = Object.freeze([
   col('soundfont', 'utf8', true, 'soundfont used to render, null without audio'),
   col('augmentation_preset', 'utf8', false, 'augmentation preset, or none'),
   col('augmentation_group_id', 'utf8', false, '{profile_id}_{slug}_{tempo}bpm: links the recordings of one performance'),
+  col('num_samples', 'int32', true, 'audio frames per channel, null without audio'),
+  col('sample_rate', 'int32', true, 'audio sample rate in Hz, null without audio'),
+  ...AUGMENTATION_COLUMNS,
 ]);
 
 export const STROKE_COLUMNS: readonly ColumnSpec[] = Object.freeze([

@@ -26,6 +26,17 @@ export class MemoryDatasetIO implements DatasetIO {
     return this.files.get(path) ?? null;
   }
 
+  async list(dir: string): Promise<string[]> {
+    const prefix = dir.endsWith('/') ? dir : dir + '/';
+    const names = new Set<string>();
+    for (const k of this.files.keys()) if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split('/')[0]!);
+    return [...names].sort();
+  }
+
+  async remove(path: string): Promise<void> {
+    for (const k of [...this.files.keys()]) if (k === path || k.startsWith(path + '/')) this.files.delete(k);
+  }
+
   async listRoot(): Promise<string[]> {
     return [...new Set([...this.files.keys()].map((p) => p.split('/')[0]!))].sort();
   }

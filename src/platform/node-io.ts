@@ -4,6 +4,7 @@
  * so a crash or an error never leaves a half-written file under a final name.
  */
 import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatasetIO } from '../dataset/generate.js';
 import type { ByteSink } from '../dataset/parquet.js';
@@ -64,9 +65,48 @@ export class NodeDatasetIO implements DatasetIO {
     try {
       return new Uint8Array(await readFile(join(this.root, path)));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EISDIR') return null;
       throw e;
     }
+  }
+
+  async list(dir: string): Promise<string[]> {
+    try {
+      return (await readdir(join(this.root, dir))).sort();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+      throw e;
+    }
+  }
+
+  async remove(path: string): Promise<void> {
+    await rm(join(this.root, path), { recursive: true, force: true });
+    this.madeDirs.clear();
+  }
+
+  /** Delete temporary files a killed run left behind (`.name.pid.n.tmp`), anywhere in the tree. */
+  removeStaleTemporaries(): number {
+    let n = 0;
+    const walk = (dir: string) => {
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.startsWith('.') && e.name.endsWith('.tmp')) {
+          rmSync(p, { force: true });
+          n++;
+        }
+      }
+    };
+    walk(this.root);
+    return n;
   }
 
   async listRoot(): Promise<string[]> {

@@ -1,0 +1,75 @@
+/**
+ * A pool of Node worker_threads running the worker core over comlink. Each worker computes whole
+ * chunks; the main thread only writes their files. Results are independent of the pool size
+ * because a chunk's bytes depend only on (configuration, chunk index).
+ */
+import { Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import type { ChunkRunner } from '../dataset/generate.js';
+import type { ChunkResult } from '../dataset/engine.js';
+import type { DatasetConfig } from '../dataset/plan.js';
+import type { WorkerCore, WorkerSoundfont } from '../dataset/worker-core.js';
+
+interface PoolWorker {
+  worker: Worker;
+  api: Comlink.Remote<WorkerCore>;
+}
+
+async function startWorker(config: DatasetConfig, soundfonts: readonly WorkerSoundfont[]): Promise<PoolWorker> {
+  const worker = new Worker(new URL('./node-worker.js', import.meta.url));
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (m: unknown) => {
+      if (m === 'sousa-worker-ready') {
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve();
+      }
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+  });
+  const api = Comlink.wrap<WorkerCore>(nodeEndpoint(worker));
+  await api.init(config, soundfonts);
+  return { worker, api };
+}
+
+/** A chunk runner over `workers` worker threads. */
+export async function createNodePool(
+  config: DatasetConfig,
+  workers: number,
+  soundfonts: readonly WorkerSoundfont[],
+): Promise<ChunkRunner> {
+  const pool = await Promise.all(Array.from({ length: workers }, () => startWorker(config, soundfonts)));
+  return {
+    async run(chunks, onResult, signal) {
+      let next = 0;
+      let failure: unknown = null;
+      let writing = Promise.resolve();
+      const lane = async (w: PoolWorker) => {
+        while (failure === null && next < chunks.length) {
+          if (signal?.aborted) throw signal.reason;
+          const c = chunks[next++]!;
+          const r: ChunkResult = await w.api.compute(c);
+          // writes are serialised on the main thread
+          writing = writing.then(() => onResult(r));
+          await writing;
+        }
+      };
+      await Promise.all(
+        pool.map((w) =>
+          lane(w).catch((e: unknown) => {
+            failure ??= e;
+          }),
+        ),
+      );
+      if (failure !== null) throw failure;
+    },
+    async close() {
+      await Promise.all(pool.map(async (w) => {
+        w.api[Comlink.releaseProxy]();
+        await w.worker.terminate();
+      }));
+    },
+  };
+}
