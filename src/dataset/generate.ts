@@ -145,10 +145,8 @@ function sameShard(a: ShardSpec | null, b: ShardSpec | null): boolean {
 
 async function checkOutputDir(io: DatasetIO, config: DatasetConfig, shard: ShardSpec | null, resume: boolean, where: string): Promise<void> {
   const entries = (await io.listRoot()).filter((e) => !e.startsWith('.'));
-  if (entries.length === 0) {
-    if (resume) throw new ConfigError('RESUME_NOTHING', `cannot resume: ${where} is empty or does not exist; run without --resume`);
-    return;
-  }
+  // resuming a run that was killed before it wrote anything is just a fresh start
+  if (entries.length === 0) return;
   let manifest: Manifest | null;
   try {
     manifest = await readManifest(io, where);
