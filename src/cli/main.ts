@@ -247,7 +247,7 @@ async function cmdGenerate(args: string[]): Promise<number> {
       runner = await createNodePool(
         config,
         poolSize,
-        sources.map((s) => ({ name: s.name, origin: s.origin, bytes: s.origin === 'builtin' ? null : s.bytes })),
+        sources.map((s) => ({ name: s.name, origin: s.origin, bytes: s.bytes })),
       );
     }
     const augment = config.audio && config.audio.augmentations > 0 ? await loadAugmenter() : undefined;

@@ -35,7 +35,8 @@ export function createWorkerCore(): WorkerCore {
           if (!BUILTIN_SOUNDFONT_NAMES.includes(s.name)) throw new Error(`worker: unknown built-in kit ${s.name}`);
           sources.push(await builtinSoundfont(s.name));
         } else {
-          sources.push({ ...(await userSoundfont(s.origin, s.bytes)), name: s.name });
+          // built-in kits arrive as bytes too: parsing them is far cheaper than synthesising again
+          sources.push({ ...(await userSoundfont(s.origin === 'builtin' ? `${s.name}.sf2` : s.origin, s.bytes)), name: s.name, origin: s.origin });
         }
       }
       const augment = config.audio && config.audio.augmentations > 0 ? await loadAugmenter() : undefined;
