@@ -28,6 +28,8 @@ import {
   type SoundfontSource,
 } from '../synth/soundfonts.js';
 import { BUILTIN_KITS } from '../synth/kits/definitions.js';
+import { cmdStats, cmdValidate, validateAfterGenerate } from './commands/validate.js';
+import { cmdPublish } from './commands/publish.js';
 import { NodeDatasetIO } from '../platform/node-io.js';
 import { loadRudiments } from '../rudiments/index.js';
 import { Progress } from './progress.js';
@@ -45,6 +47,9 @@ Usage: sousa-wasm <command> [options]
 Commands:
   generate     generate a dataset (MIDI, optional FLAC audio, Parquet labels, splits)
   merge        join shard directories into one dataset
+  validate     check a dataset (integrity, labels vs MIDI and audio, statistics); HTML report
+  stats        print a dataset overview
+  publish      publish a dataset to the Hugging Face Hub (Parquet configs, playable audio, card)
   rudiments    list the 40 rudiments (slug, PAS number, category, tempo range)
   presets      list the generation and augmentation presets
   soundfonts   list or export the built-in snare kits
@@ -307,9 +312,9 @@ async function cmdGenerate(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Set by the validate command module when present: runs validation at the end of generate. */
-let validateHook: ((dir: string, quiet: boolean) => Promise<number>) | null = null;
-export function setValidateHook(hook: (dir: string, quiet: boolean) => Promise<number>): void {
+/** Runs validation at the end of generate (replaceable for embedding). */
+let validateHook: ((dir: string, quiet: boolean) => Promise<number>) | null = validateAfterGenerate;
+export function setValidateHook(hook: ((dir: string, quiet: boolean) => Promise<number>) | null): void {
   validateHook = hook;
 }
 
@@ -453,10 +458,16 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdPresets(rest);
       case 'merge':
         return await cmdMerge(rest);
+      case 'validate':
+        return await cmdValidate(rest);
+      case 'stats':
+        return await cmdStats(rest);
+      case 'publish':
+        return await cmdPublish(rest);
       case 'soundfonts':
         return await cmdSoundfonts(rest);
       default:
-        throw new UsageError(`unknown command "${command}"; commands: generate, merge, rudiments, presets, soundfonts`);
+        throw new UsageError(`unknown command "${command}"; commands: generate, merge, validate, stats, publish, rudiments, presets, soundfonts`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
