@@ -5,8 +5,14 @@ import { playwright } from '@vitest/browser-playwright';
 // - node:    unit and integration specs (test/**/*.test.ts)
 // - deno:    runs the Deno example with the `deno` npm binary and compares bytes with Node
 // - browser: the same cases in Debian's Chromium driven by Playwright (no browser download)
+// Each run also writes a JSON report (test-results/<project>.json) that .ci/run sums into one
+// "N passed, N failed" line.
+const argProject = process.argv.includes('--project') ? process.argv[process.argv.indexOf('--project') + 1] : 'all';
+
 export default defineConfig({
   test: {
+    reporters: ['default', 'json'],
+    outputFile: { json: `test-results/${argProject}.json` },
     projects: [
       {
         extends: true,

@@ -14,6 +14,9 @@ export * from './random';
 export * from './fft';
 export * from './convolve';
 export * from './biquad';
+export * from './dsp';
+export * from './fir';
+export * from './degrade';
 
 /** Allocates `bytes` bytes (16-byte aligned) in module memory. May grow memory. */
 export function alloc(bytes: usize): usize {

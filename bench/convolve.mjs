@@ -76,6 +76,9 @@ print(json.dumps({'ms': ts, 'dtype': str(y.dtype)}))
   rmSync(dir, { recursive: true, force: true });
 }
 
+// The timed work must be the whole 5 s x 1 s convolution, equal to scipy's.
+if (out.length !== scipy.length) throw new Error(`output lengths differ: ours ${out.length}, scipy ${scipy.length}`);
+if (!(scipy.relErr < 1e-5)) throw new Error(`our output differs from scipy's: max relative error ${scipy.relErr}`);
 const oursMs = median(ours);
 const scipyMs = median(scipy.ms);
 console.log(`signal ${signal.length} x ir ${ir.length} (float32), fft size ${chooseFftSize(signal.length, ir.length)}, median of ${RUNS}`);

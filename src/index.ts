@@ -23,6 +23,7 @@ export * from './dataset/generate.js';
 export * from './dataset/engine.js';
 export * from './validate/index.js';
 export * as hub from './hub/index.js';
+export * as augment from './augment/index.js';
 export * from './synth/soundfonts.js';
 export { createRenderer, DEFAULT_RENDERER_OPTIONS } from './synth/renderer.js';
 export type { Renderer, RendererOptions, RenderNote, RenderOptions, RenderedAudio } from './synth/renderer.js';

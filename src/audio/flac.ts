@@ -237,6 +237,12 @@ export function readFlacStreamInfo(bytes: Uint8Array): FlacStreamInfo {
 }
 
 /**
+ * Zero bytes appended before decoding (see decodeFlac). A frame is at least its header + 3 bytes,
+ * so 6 give the parser its header + 8 look-ahead at the last frame; 16 leave a margin.
+ */
+const DECODE_PADDING_BYTES = 16;
+
+/**
  * Decodes a FLAC file. Needs the optional package `@wasm-audio-decoders/flac` (a dev dependency of
  * this package); rejects with {@link AudioCodecError} when it is missing or the stream is corrupt.
  */
@@ -246,7 +252,15 @@ export async function decodeFlac(bytes: Uint8Array): Promise<DecodedFlac> {
   const decoder = new Decoder();
   try {
     await decoder.ready;
-    const r = await decoder.decodeFile(bytes);
+    // codec-parser (inside the decoder) accepts a frame header only when header + 8 more bytes
+    // follow it, so a short last frame (a few bytes, e.g. silence) waits for data that never
+    // comes; at the end it is glued onto the frame before (the CRC-16 of two whole frames checks
+    // too) and libFLAC decodes only the first: up to a block of samples was silently lost. Zero
+    // padding supplies the look-ahead; the parser then appends the zeros to the last frame, where
+    // they leave its CRC-16 valid and are ignored.
+    const padded = new Uint8Array(bytes.length + DECODE_PADDING_BYTES);
+    padded.set(bytes);
+    const r = await decoder.decodeFile(padded);
     if (r.errors.length > 0) {
       throw new AudioCodecError('FLAC_DECODE_FAILED', `FLAC stream has ${r.errors.length} corrupt frame(s): ${r.errors[0]!.message}`);
     }

@@ -25,13 +25,22 @@ export async function initKernels(source?: WasmSource): Promise<SousaWasm> {
   return wasm;
 }
 
+/**
+ * The instance the kernels run on by default: the one set by {@link initKernels}, or (first call)
+ * the shared default instance, which then becomes the default.
+ */
+export async function ensureKernels(): Promise<SousaWasm> {
+  return defaultWasm ?? initKernels();
+}
+
 /** Options every kernel accepts. */
 export interface KernelOptions {
   /** Instance to run on. Default: the one set by {@link initKernels}. */
   wasm?: SousaWasm;
 }
 
-function wasmFor(opts: KernelOptions | undefined, where: string): SousaWasm {
+/** The instance to run on (`opts.wasm` or the {@link initKernels} default); throws when there is none. */
+export function wasmFor(opts: KernelOptions | undefined, where: string): SousaWasm {
   const wasm = opts?.wasm ?? defaultWasm;
   if (wasm === undefined) {
     throw new AugmentError(
@@ -46,7 +55,7 @@ function wasmFor(opts: KernelOptions | undefined, where: string): SousaWasm {
 const plans = new WeakMap<SousaWasm, Map<number, number>>();
 
 /** The (cached, never freed: one per size) FFT plan for size n in this instance. */
-function planFor(wasm: SousaWasm, n: number): number {
+export function planFor(wasm: SousaWasm, n: number): number {
   let bySize = plans.get(wasm);
   if (bySize === undefined) {
     bySize = new Map();
@@ -68,7 +77,7 @@ function isPow2(n: number): boolean {
 }
 
 /** Runs `body` with blocks from `wasm.alloc`, freeing them whatever happens. */
-function withBlocks<T>(wasm: SousaWasm, sizes: readonly number[], body: (ptrs: number[]) => T): T {
+export function withBlocks<T>(wasm: SousaWasm, sizes: readonly number[], body: (ptrs: number[]) => T): T {
   const ptrs: number[] = [];
   try {
     for (const bytes of sizes) ptrs.push(wasm.alloc(bytes));

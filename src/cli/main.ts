@@ -16,7 +16,9 @@ import {
   type GenerateSummary,
   type ShardSpec,
 } from '../dataset/generate.js';
-import { loadAugmenter } from '../dataset/augmenter.js';
+import { loadAugmenter, type ImpulseResponse } from '../dataset/augmenter.js';
+import { AUGMENTATION_PRESETS, DEFAULT_AUGMENTATION_PRESETS, describePresets } from '../augment/index.js';
+import { readImpulseResponses } from '../platform/ir-files.js';
 import { CAPS } from '../platform/capabilities.js';
 import { createNodePool } from '../platform/node-pool.js';
 import { readSoundfontPaths } from '../platform/soundfont-files.js';
@@ -33,9 +35,6 @@ import { cmdPublish } from './commands/publish.js';
 import { NodeDatasetIO } from '../platform/node-io.js';
 import { loadRudiments } from '../rudiments/index.js';
 import { Progress } from './progress.js';
-
-// TODO(lead): static import once src/augment/index.ts lands.
-const AUGMENT_MODULE: string = '../augment/index.js';
 
 class UsageError extends Error {}
 
@@ -82,6 +81,9 @@ Audio:
   --augmentations N      augmented recordings per performance (default: the preset's;
                          0 = one dry recording)
   --augment-presets LIST presets to draw from (default the five of SOUSA; see "presets")
+  --ir-dir DIR           impulse responses (WAV or FLAC) to use for the room stage; a file
+                         whose name starts with a preset's room type (e.g. church_*.wav) is
+                         preferred for that room
   --channels 1|2         mono (default) or stereo FLAC
 
 Running:
@@ -110,7 +112,8 @@ export: write the built-in kits as .sf2 files into DIR (to inspect or use elsewh
 List the 40 PAS rudiments with slug, number, category, cycle length, mirroring and tempo range.`,
   presets: `Usage: sousa-wasm presets [--json]
 
-List the generation presets with their profile, tempo and augmentation counts.`,
+List the generation presets (profiles, tempos, augmentations) and the 11 augmentation presets
+with every parameter they apply and its per-sample range.`,
 };
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
@@ -176,6 +179,7 @@ async function cmdGenerate(args: string[]): Promise<number> {
     kits: { type: 'string' },
     augmentations: { type: 'string' },
     'augment-presets': { type: 'string' },
+    'ir-dir': { type: 'string' },
     channels: { type: 'string' },
     workers: { type: 'string' },
     resume: { type: 'boolean' },
@@ -192,7 +196,7 @@ async function cmdGenerate(args: string[]): Promise<number> {
   const withAudio = Boolean(values['with-audio']);
   const soundfontPaths = (values.soundfont as unknown as string[] | undefined) ?? [];
   if (!withAudio) {
-    for (const flag of ['soundfont', 'kits', 'augmentations', 'augment-presets', 'channels']) {
+    for (const flag of ['soundfont', 'kits', 'augmentations', 'augment-presets', 'ir-dir', 'channels']) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --with-audio`);
     }
   }
@@ -205,6 +209,7 @@ async function cmdGenerate(args: string[]): Promise<number> {
   let audio: ConfigInput['audio'];
   let sources: SoundfontSource[] = [];
   let augmentPresets: string[] = [];
+  let impulseResponses: ImpulseResponse[] = [];
   if (withAudio) {
     const kitList = listOption(values.kits);
     const kits = kitList === undefined ? [...BUILTIN_SOUNDFONT_NAMES] : kitList.length === 1 && kitList[0] === 'none' ? [] : kitList;
@@ -217,8 +222,11 @@ async function cmdGenerate(args: string[]): Promise<number> {
       0;
     const wanted = listOption(values['augment-presets']);
     if (wanted !== undefined || augmentations > 0) augmentPresets = await augmentationPresets(wanted);
+    const irs = typeof values['ir-dir'] === 'string' ? await readImpulseResponses(values['ir-dir']) : [];
+    impulseResponses = irs.map((r) => ({ name: r.name, samples: r.samples }));
     audio = {
       soundfonts: sources.map((s) => ({ name: s.name, sha256: s.sha256 })),
+      impulseResponses: irs.map((r) => ({ name: r.name, sha256: r.sha256 })),
       augmentations,
       augmentPresets,
       channels: channels as 1 | 2 | undefined,
@@ -253,9 +261,10 @@ async function cmdGenerate(args: string[]): Promise<number> {
         config,
         poolSize,
         sources.map((s) => ({ name: s.name, origin: s.origin, bytes: s.bytes })),
+        impulseResponses,
       );
     }
-    const augment = config.audio && config.audio.augmentations > 0 ? await loadAugmenter() : undefined;
+    const augment = config.audio && config.audio.augmentations > 0 ? await loadAugmenter(impulseResponses) : undefined;
     const it = generateDatasetIter(config, io, {
       signal: controller.signal,
       where: out,
@@ -320,14 +329,11 @@ export function setValidateHook(hook: ((dir: string, quiet: boolean) => Promise<
 
 /** The preset names to draw augmentations from (all valid, else a usage error listing them). */
 async function augmentationPresets(wanted: string[] | undefined): Promise<string[]> {
-  const mod = (await import(AUGMENT_MODULE)) as unknown as {
-    AUGMENTATION_PRESETS: readonly string[];
-    DEFAULT_AUGMENTATION_PRESETS: readonly string[];
-  };
-  if (wanted === undefined) return [...mod.DEFAULT_AUGMENTATION_PRESETS];
-  const bad = wanted.filter((w) => !mod.AUGMENTATION_PRESETS.includes(w));
+  const all: readonly string[] = AUGMENTATION_PRESETS;
+  if (wanted === undefined) return [...DEFAULT_AUGMENTATION_PRESETS];
+  const bad = wanted.filter((w) => !all.includes(w));
   if (bad.length > 0) {
-    throw new UsageError(`unknown augmentation preset${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')}; valid presets: ${mod.AUGMENTATION_PRESETS.join(', ')}`);
+    throw new UsageError(`unknown augmentation preset${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')}; valid presets: ${all.join(', ')}`);
   }
   return [...new Set(wanted)];
 }
@@ -422,16 +428,24 @@ async function cmdPresets(args: string[]): Promise<number> {
   const rows = PRESET_NAMES.map((name) => {
     const p = PRESETS[name];
     const symbolic = countSamples(resolveConfig({ preset: name }));
-    return { name, ...p, symbolicSamples: symbolic, samplesWithAudio: symbolic * p.augmentations };
+    return { name, ...p, symbolicSamples: symbolic, samplesWithAudio: symbolic * Math.max(1, p.augmentations) };
   });
-  if (values.json) console.log(JSON.stringify(rows, null, 2));
-  else {
-    console.log('preset  profiles  tempos  augmentations  samples (symbolic)  samples (audio)');
-    for (const r of rows) {
-      console.log(
-        `${r.name.padEnd(7)} ${String(r.profiles).padStart(8)}  ${String(r.temposPerRudiment).padStart(6)}  ${String(r.augmentations).padStart(13)}  ${String(r.symbolicSamples).padStart(18)}  ${String(r.samplesWithAudio).padStart(15)}`,
-      );
-    }
+  const augmentation = describePresets();
+  if (values.json) {
+    console.log(JSON.stringify({ generation: rows, augmentation }, null, 2));
+    return 0;
+  }
+  console.log('Generation presets');
+  console.log('preset  profiles  tempos  augmentations  samples (symbolic)  samples (audio)');
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(7)} ${String(r.profiles).padStart(8)}  ${String(r.temposPerRudiment).padStart(6)}  ${String(r.augmentations).padStart(13)}  ${String(r.symbolicSamples).padStart(18)}  ${String(r.samplesWithAudio).padStart(15)}`,
+    );
+  }
+  console.log('\nAugmentation presets (--augment-presets; * = default set; per-sample ranges in parentheses)');
+  for (const p of augmentation) {
+    console.log(`${p.isDefault ? '*' : ' '} ${p.name.padEnd(19)} ${p.summary}`);
+    for (const [k, v] of Object.entries(p.parameters)) console.log(`      ${k.padEnd(30)} ${v}`);
   }
   return 0;
 }

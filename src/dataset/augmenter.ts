@@ -1,18 +1,19 @@
 /**
- * Loads the augmentation stage (src/augment) on demand, so symbolic runs never pay for its wasm,
- * and adapts it to the engine's {@link Augmenter} shape.
+ * Adapts the augmentation stage (src/augment) to the engine's {@link Augmenter} shape, with the
+ * run's user impulse responses bound in.
  */
+import { augmentAudio } from '../augment/index.js';
 import type { Augmenter } from './engine.js';
 
-// TODO(lead): static import once src/augment/index.ts lands.
-const AUGMENT_MODULE: string = '../augment/index.js';
+/** A decoded user impulse response (mono, 44.1 kHz). */
+export interface ImpulseResponse {
+  name: string;
+  samples: Float32Array;
+}
 
-export async function loadAugmenter(): Promise<Augmenter> {
-  const mod = (await import(AUGMENT_MODULE)) as unknown as {
-    augmentAudio: (
-      audio: Float32Array,
-      opts: { presetName: string; seed: number; sampleId: string; sampleRateHz?: number },
-    ) => Promise<{ audio: Float32Array; params: Readonly<Record<string, string | number | null>> }>;
+export async function loadAugmenter(impulseResponses: readonly ImpulseResponse[] = []): Promise<Augmenter> {
+  return async (audio, opts) => {
+    const r = await augmentAudio(audio, { ...opts, impulseResponses });
+    return { audio: r.audio, params: { ...r.params } };
   };
-  return (audio, opts) => mod.augmentAudio(audio, opts);
 }

@@ -54,6 +54,8 @@ export interface DatasetConfig {
 export interface AudioConfig {
   /** Soundfonts to draw from (name = sample-id stem, sha256 of the file), in order. */
   soundfonts: SoundfontRef[];
+  /** User impulse responses (file name, sha256 of the file), in order. */
+  impulseResponses: SoundfontRef[];
   /** Augmented recordings per performance; 0 = one dry recording (`clean`). */
   augmentations: number;
   /** Presets the augmentations are drawn from. */
@@ -75,6 +77,7 @@ export interface ConfigInput {
   /** Audio settings (soundfonts already collected); omit for a symbolic run. */
   audio?: {
     soundfonts: readonly SoundfontRef[];
+    impulseResponses?: readonly SoundfontRef[];
     augmentations?: number;
     augmentPresets?: readonly string[];
     channels?: 1 | 2;
@@ -127,6 +130,7 @@ export function resolveConfig(input: ConfigInput = {}): DatasetConfig {
     }
     audio = {
       soundfonts: input.audio.soundfonts.map((s) => ({ name: s.name, sha256: s.sha256 })),
+      impulseResponses: (input.audio.impulseResponses ?? []).map((s) => ({ name: s.name, sha256: s.sha256 })),
       augmentations,
       augmentPresets: allowed,
       channels: input.audio.channels ?? 1,

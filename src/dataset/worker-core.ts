@@ -9,7 +9,7 @@ import type { DatasetConfig } from './plan.js';
 import type { PlayerProfile } from '../profiles/types.js';
 import type { Splits } from './splits.js';
 import { userSoundfont, builtinSoundfont, BUILTIN_SOUNDFONT_NAMES, type SoundfontSource } from '../synth/soundfonts.js';
-import { loadAugmenter } from './augmenter.js';
+import { loadAugmenter, type ImpulseResponse } from './augmenter.js';
 
 export interface WorkerSoundfont {
   /** Name in the configuration. */
@@ -21,14 +21,14 @@ export interface WorkerSoundfont {
 }
 
 export interface WorkerCore {
-  init(config: DatasetConfig, soundfonts: readonly WorkerSoundfont[]): Promise<void>;
+  init(config: DatasetConfig, soundfonts: readonly WorkerSoundfont[], impulseResponses?: readonly ImpulseResponse[]): Promise<void>;
   compute(chunk: number): Promise<ChunkResult>;
 }
 
 export function createWorkerCore(): WorkerCore {
   let state: { engine: SampleEngine; profiles: PlayerProfile[]; splits: Splits } | null = null;
   return {
-    async init(config, soundfonts) {
+    async init(config, soundfonts, impulseResponses = []) {
       const sources: SoundfontSource[] = [];
       for (const s of soundfonts) {
         if (s.bytes === null) {
@@ -39,7 +39,7 @@ export function createWorkerCore(): WorkerCore {
           sources.push({ ...(await userSoundfont(s.origin === 'builtin' ? `${s.name}.sf2` : s.origin, s.bytes)), name: s.name, origin: s.origin });
         }
       }
-      const augment = config.audio && config.audio.augmentations > 0 ? await loadAugmenter() : undefined;
+      const augment = config.audio && config.audio.augmentations > 0 ? await loadAugmenter(impulseResponses) : undefined;
       const engine = new SampleEngine(config, { soundfonts: sources, augment });
       state = { engine, ...profilesAndSplits(config) };
     },

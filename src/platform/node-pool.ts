@@ -10,13 +10,14 @@ import type { ChunkRunner } from '../dataset/generate.js';
 import type { ChunkResult } from '../dataset/engine.js';
 import type { DatasetConfig } from '../dataset/plan.js';
 import type { WorkerCore, WorkerSoundfont } from '../dataset/worker-core.js';
+import type { ImpulseResponse } from '../dataset/augmenter.js';
 
 interface PoolWorker {
   worker: Worker;
   api: Comlink.Remote<WorkerCore>;
 }
 
-async function startWorker(config: DatasetConfig, soundfonts: readonly WorkerSoundfont[]): Promise<PoolWorker> {
+async function startWorker(config: DatasetConfig, soundfonts: readonly WorkerSoundfont[], irs: readonly ImpulseResponse[]): Promise<PoolWorker> {
   const worker = new Worker(new URL('./node-worker.js', import.meta.url));
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: unknown) => {
@@ -30,7 +31,7 @@ async function startWorker(config: DatasetConfig, soundfonts: readonly WorkerSou
     worker.once('error', reject);
   });
   const api = Comlink.wrap<WorkerCore>(nodeEndpoint(worker));
-  await api.init(config, soundfonts);
+  await api.init(config, soundfonts, irs);
   return { worker, api };
 }
 
@@ -39,8 +40,9 @@ export async function createNodePool(
   config: DatasetConfig,
   workers: number,
   soundfonts: readonly WorkerSoundfont[],
+  impulseResponses: readonly ImpulseResponse[] = [],
 ): Promise<ChunkRunner> {
-  const pool = await Promise.all(Array.from({ length: workers }, () => startWorker(config, soundfonts)));
+  const pool = await Promise.all(Array.from({ length: workers }, () => startWorker(config, soundfonts, impulseResponses)));
   return {
     async run(chunks, onResult, signal) {
       let next = 0;

@@ -10,6 +10,7 @@
  */
 import { WasmError } from '../errors.js';
 import { CAPS } from './capabilities.js';
+import { AUGMENT_EXPORT_NAMES, type AugmentExports } from '../augment/wasm-exports.js';
 
 /** Where a module comes from: a URL (or URL string / file path), compiled bytes, or a ready module. */
 export type WasmSource = URL | string | WebAssembly.Module | ArrayBufferView | ArrayBuffer;
@@ -171,7 +172,7 @@ function compileFailure(where: string, err: unknown): WasmError {
  * Raw exports of wasm/sousa.wasm (see assembly/). Pointers and sizes are `usize` (i32): values
  * coming back are signed, so use `>>> 0` on pointers and u32 results. `u64` travels as `bigint`.
  */
-export interface SousaExports {
+export interface SousaExports extends AugmentExports {
   readonly memory: WebAssembly.Memory;
   /** Allocates `bytes` bytes, 16-byte aligned; may grow memory. */
   alloc(bytes: number): number;
@@ -288,6 +289,7 @@ export const SOUSA_EXPORT_NAMES = [
   'convolveFftBlock',
   'convolveDirect',
   'biquadCascade',
+  ...AUGMENT_EXPORT_NAMES,
 ] as const satisfies readonly (keyof SousaExports)[];
 
 /** An instance of wasm/sousa.wasm with allocation and fresh-view helpers. */

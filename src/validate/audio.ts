@@ -190,10 +190,11 @@ export function pcmMd5(channels: readonly Float32Array[], samples: number, bitsP
       let p = c * bytesPer;
       const stride = nch * bytesPer;
       for (let i = start; i < end; i++, p += stride) {
-        // The decoder scales asymmetrically: positive values by 2^(b-1) - 1, negative by 2^(b-1)
-        // (measured: 16-bit 16737 decodes to 16737/32767); invert the same way to get the integers back.
+        // The decoder returns int / (2^(b-1) - 1) for both signs (16-bit 16737 decodes to
+        // 16737/32767; 24-bit -8388608 to -8388608/8388607), rounded to float32: multiplying back by
+        // 2^(b-1) - 1 and rounding recovers the integer exactly (test/flac.test.ts, full-scale cases).
         const f = ch[i]!;
-        const v = f > 0 ? Math.round(f * (scale - 1)) : Math.round(f * scale);
+        const v = Math.round(f * (scale - 1));
         buf[p] = v & 0xff;
         if (bytesPer > 1) buf[p + 1] = (v >> 8) & 0xff;
         if (bytesPer > 2) buf[p + 2] = (v >> 16) & 0xff;

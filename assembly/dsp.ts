@@ -1,0 +1,378 @@
+// Sample-wise kernels of the augmentation chain, in place on caller memory (f32 samples):
+// gain and mixing, peak / energy / finiteness scans, one-pole smoothing, the preamp saturators and
+// a feed-forward compressor.
+//
+// Every kernel can be called block by block: whatever must survive between blocks (filter and
+// detector state) lives in caller memory. Only IEEE basic operations, wasm's own `nearest`/`sqrt`,
+// and the AssemblyScript Math/Mathf routines compiled into this module are used, so results are the
+// same bits in every engine. Relaxed-SIMD operations are never used: their results may differ
+// between engines.
+
+/** buf[i] *= gain for i < n. */
+export function scaleInPlace(buf: usize, n: usize, gain: f32): void {
+  const g = f32x4.splat(gain);
+  const nb = n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= nb; o += 16) v128.store(buf + o, f32x4.mul(v128.load(buf + o), g));
+  for (; o < nb; o += 4) store<f32>(buf + o, load<f32>(buf + o) * gain);
+}
+
+/** dst[i] += gain * src[i] for i < n. */
+export function addScaled(dst: usize, src: usize, n: usize, gain: f32): void {
+  const g = f32x4.splat(gain);
+  const nb = n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= nb; o += 16) {
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(v128.load(src + o), g)));
+  }
+  for (; o < nb; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o) * gain);
+}
+
+/**
+ * max |buf[i]| over i < n. Uses pmax, which skips NaN, so this is only meaningful on finite data:
+ * check with `firstNonFinite` (one cheap pass) where input may be bad.
+ */
+export function peakAbs(buf: usize, n: usize): f32 {
+  let acc = f32x4.splat(0);
+  const nb = n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= nb; o += 16) acc = f32x4.pmax(acc, f32x4.abs(v128.load(buf + o)));
+  let peak = max<f32>(
+    max<f32>(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)),
+    max<f32>(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)),
+  );
+  for (; o < nb; o += 4) {
+    const a = abs<f32>(load<f32>(buf + o));
+    if (a > peak) peak = a;
+  }
+  return peak;
+}
+
+/** Index of the first NaN or infinite sample among the first n, or -1. */
+export function firstNonFinite(buf: usize, n: usize): i32 {
+  // x - x is 0 for finite x and NaN for NaN and +-Infinity; a NaN lane stays NaN in the sum.
+  let acc = f32x4.splat(0);
+  const nb = n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= nb; o += 16) {
+    const v = v128.load(buf + o);
+    acc = f32x4.add(acc, f32x4.sub(v, v));
+  }
+  if (!v128.any_true(f32x4.ne(acc, acc))) o = nb & ~15;
+  else o = 0;
+  for (; o < nb; o += 4) {
+    const x = load<f32>(buf + o);
+    if (x - x != 0) return <i32>(o >> 2);
+  }
+  return -1;
+}
+
+/** Sum of buf[i]^2 over i < n, accumulated in f64 (two lanes per half, fixed order). */
+export function sumSquares(buf: usize, n: usize): f64 {
+  let lo = f64x2.splat(0);
+  let hi = f64x2.splat(0);
+  const nb = n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= nb; o += 16) {
+    const v = v128.load(buf + o);
+    const a = f64x2.promote_low_f32x4(v);
+    const b = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    lo = f64x2.add(lo, f64x2.mul(a, a));
+    hi = f64x2.add(hi, f64x2.mul(b, b));
+  }
+  let sum = f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
+  for (; o < nb; o += 4) {
+    const x = <f64>load<f32>(buf + o);
+    sum += x * x;
+  }
+  return sum;
+}
+
+/**
+ * One-pole low-pass in place: y[i] = y[i-1] + coeff * (x[i] - y[i-1]), f64 state at `state`
+ * (y[-1], carried between blocks). coeff = 1 - exp(-2 pi fc / fs) puts the -3 dB point near fc
+ * for fc well below fs / 2.
+ */
+export function onePoleLowpass(buf: usize, n: usize, coeff: f64, state: usize): void {
+  let y = load<f64>(state);
+  for (let i: usize = 0; i < n; i++) {
+    const p = buf + (i << 2);
+    y += coeff * (<f64>load<f32>(p) - y);
+    store<f32>(p, <f32>y);
+  }
+  store<f64>(state, y);
+}
+
+// tanh(x) by its [7/6] Pade approximant (Lambert's continued fraction), clamped to +-1: error below
+// 1e-6 for |x| <= 3 and 1e-4 everywhere; basic operations only, four lanes at a time.
+// @ts-ignore: decorator
+@inline function tanhPade4(x: v128): v128 {
+  const x2 = f32x4.mul(x, x);
+  const num = f32x4.mul(
+    x,
+    f32x4.add(f32x4.splat(135135), f32x4.mul(x2, f32x4.add(f32x4.splat(17325), f32x4.mul(x2, f32x4.add(f32x4.splat(378), x2))))),
+  );
+  const den = f32x4.add(
+    f32x4.splat(135135),
+    f32x4.mul(x2, f32x4.add(f32x4.splat(62370), f32x4.mul(x2, f32x4.add(f32x4.splat(3150), f32x4.mul(x2, f32x4.splat(28)))))),
+  );
+  return f32x4.pmax(f32x4.splat(-1), f32x4.pmin(f32x4.splat(1), f32x4.div(num, den)));
+}
+
+/** tanh of one value through the same approximant as the SIMD path (for the tail and for tests). */
+export function tanhApprox(x: f32): f32 {
+  return f32x4.extract_lane(tanhPade4(f32x4.splat(x)), 0);
+}
+
+/**
+ * Soft saturation in place, unity gain for small signals:
+ *   y = (tanh(k (x + bias)) - tanh(k bias)) / (k (1 - tanh(k bias)^2)),
+ * tanh being {@link tanhApprox}. bias = 0 gives a symmetric clipper (odd harmonics); bias != 0 an
+ * asymmetric one (even harmonics too) whose output is still 0 for silence. k <= 1e-6 leaves the
+ * signal unchanged.
+ */
+export function saturateSoft(buf: usize, n: usize, k: f32, bias: f32): void {
+  if (!(k > 1e-6)) return;
+  const t0 = tanhApprox(k * bias);
+  const g: f32 = 1 / (k * (1 - t0 * t0));
+  const kV = f32x4.splat(k);
+  const kbV = f32x4.splat(k * bias);
+  const t0V = f32x4.splat(t0);
+  const gV = f32x4.splat(g);
+  const nb = n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= nb; o += 16) {
+    const x = v128.load(buf + o);
+    v128.store(buf + o, f32x4.mul(f32x4.sub(tanhPade4(f32x4.add(f32x4.mul(x, kV), kbV)), t0V), gV));
+  }
+  for (; o < nb; o += 4) {
+    const x = load<f32>(buf + o);
+    store<f32>(buf + o, (tanhApprox(x * k + k * bias) - t0) * g);
+  }
+}
+
+/**
+ * Hard clipper with blend, in place: y = (1 - mix) x + mix * clamp(preGain * x, -threshold, threshold).
+ */
+export function saturateHard(buf: usize, n: usize, preGain: f32, threshold: f32, mix: f32): void {
+  const pg = f32x4.splat(preGain);
+  const hiV = f32x4.splat(threshold);
+  const loV = f32x4.splat(-threshold);
+  const wet = f32x4.splat(mix);
+  const dry = f32x4.splat(1 - mix);
+  const nb = n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= nb; o += 16) {
+    const x = v128.load(buf + o);
+    const c = f32x4.max(loV, f32x4.min(hiV, f32x4.mul(x, pg)));
+    v128.store(buf + o, f32x4.add(f32x4.mul(x, dry), f32x4.mul(c, wet)));
+  }
+  for (; o < nb; o += 4) {
+    const x = load<f32>(buf + o);
+    const c = max<f32>(-threshold, min<f32>(threshold, x * preGain));
+    store<f32>(buf + o, x * (1 - mix) + c * mix);
+  }
+}
+
+// 20 log10(x) = DB_PER_LOG2 * log2(x); 10^(g / 20) = 2^(g * LOG2_PER_DB).
+// @ts-ignore: decorator
+@inline const DB_PER_LOG2: f32 = 6.020599913279624;
+// @ts-ignore: decorator
+@inline const LOG2_PER_DB: f32 = 0.16609640474436813;
+
+/**
+ * log2(x) for positive normal f32 from basic operations: exponent from the bits, the mantissa m
+ * taken into [sqrt(1/2), sqrt(2)) and log2(m) = (2 / ln 2) atanh((m - 1) / (m + 1)) by its series
+ * to the 9th power (relative error below 1e-7). Much cheaper than Mathf.log2 and exact enough for
+ * a level detector (error under 1e-5 dB).
+ */
+export function fastLog2(x: f32): f32 {
+  const bits = reinterpret<u32>(x);
+  let e = <i32>((bits >> 23) & 0xff) - 127;
+  let m = reinterpret<f32>((bits & 0x007fffff) | 0x3f800000);
+  if (m > 1.4142135) {
+    m *= 0.5;
+    e += 1;
+  }
+  const t = (m - 1) / (m + 1);
+  const t2 = t * t;
+  const series = t * (<f32>1 + t2 * (<f32>0.33333334 + t2 * (0.2 + t2 * (0.14285715 + t2 * 0.11111111))));
+  return <f32>e + <f32>2.8853900817779268 * series;
+}
+
+/**
+ * 2^y from basic operations: y clamped to [-126, 126], split into integer i (exponent bits) and
+ * fraction f in [0, 1), 2^f by the Taylor series of e^(f ln 2) to the 7th power (relative error
+ * below 2e-6, i.e. 2e-5 dB).
+ */
+export function fastExp2(y: f32): f32 {
+  const c = y < -126 ? <f32>-126 : y > 126 ? <f32>126 : y;
+  const i = floor<f32>(c);
+  const r = (c - i) * 0.6931472;
+  const p: f32 = <f32>1 + r * (<f32>1 + r * (<f32>0.5 + r * (0.16666667 + r * (0.041666668 + r * (0.008333334 + r * (0.0013888889 + r * 0.0001984127))))));
+  return p * reinterpret<f32>(<u32>(<i32>i + 127) << 23);
+}
+
+/** Bytes of compressor state: the smoothed gain reduction in dB (f64). Zero it before the first block. */
+export function compressorStateBytes(): usize {
+  return 8;
+}
+
+/**
+ * Static curve of the compressor: output level in dB for input level `xDb` (soft knee of width
+ * `kneeDb` centred on the threshold; Giannoulis, Massberg & Reiss, "Digital dynamic range
+ * compressor design", JAES 2012, eq. 4).
+ */
+export function compressorCurveDb(xDb: f32, thresholdDb: f32, ratio: f32, kneeDb: f32): f32 {
+  const d = xDb - thresholdDb;
+  if (d * 2 <= -kneeDb) return xDb;
+  if (kneeDb > 0 && abs<f32>(d) * 2 <= kneeDb) {
+    const u = d + kneeDb / 2;
+    return xDb + ((1 / ratio - 1) * u * u) / (2 * kneeDb);
+  }
+  return thresholdDb + d / ratio;
+}
+
+// Scratch for the compressor's per-sample gain reduction (static: no allocation, nothing held
+// across calls).
+const COMP_BATCH: usize = 4096;
+const COMP_SCRATCH: usize = memory.data(<i32>(COMP_BATCH * 4), 16);
+
+// Four-lane fastLog2 (same steps as the scalar version).
+// @ts-ignore: decorator
+@inline function log2x4(x: v128): v128 {
+  const e0 = i32x4.sub(i32x4.shr_u(v128.and(x, i32x4.splat(0x7f800000)), 23), i32x4.splat(127));
+  const m0 = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f800000));
+  const big = f32x4.gt(m0, f32x4.splat(1.4142135));
+  const m = v128.bitselect(f32x4.mul(m0, f32x4.splat(0.5)), m0, big);
+  const e = i32x4.sub(e0, big); // big lanes are -1: e + 1
+  const t = f32x4.div(f32x4.sub(m, f32x4.splat(1)), f32x4.add(m, f32x4.splat(1)));
+  const t2 = f32x4.mul(t, t);
+  let poly = f32x4.add(f32x4.splat(0.14285715), f32x4.mul(t2, f32x4.splat(0.11111111)));
+  poly = f32x4.add(f32x4.splat(0.2), f32x4.mul(t2, poly));
+  poly = f32x4.add(f32x4.splat(0.33333334), f32x4.mul(t2, poly));
+  poly = f32x4.add(f32x4.splat(1), f32x4.mul(t2, poly));
+  return f32x4.add(f32x4.convert_i32x4_s(e), f32x4.mul(f32x4.splat(2.8853900817779268), f32x4.mul(t, poly)));
+}
+
+// Four-lane fastExp2 (same steps as the scalar version).
+// @ts-ignore: decorator
+@inline function exp2x4(y: v128): v128 {
+  const c = f32x4.pmax(f32x4.splat(-126), f32x4.pmin(f32x4.splat(126), y));
+  const i = f32x4.floor(c);
+  const r = f32x4.mul(f32x4.sub(c, i), f32x4.splat(0.6931472));
+  let p = f32x4.add(f32x4.splat(0.0013888889), f32x4.mul(r, f32x4.splat(0.0001984127)));
+  p = f32x4.add(f32x4.splat(0.008333334), f32x4.mul(r, p));
+  p = f32x4.add(f32x4.splat(0.041666668), f32x4.mul(r, p));
+  p = f32x4.add(f32x4.splat(0.16666667), f32x4.mul(r, p));
+  p = f32x4.add(f32x4.splat(0.5), f32x4.mul(r, p));
+  p = f32x4.add(f32x4.splat(1), f32x4.mul(r, p));
+  p = f32x4.add(f32x4.splat(1), f32x4.mul(r, p));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(i), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+/**
+ * Feed-forward compressor in place (Giannoulis et al. 2012, the log-domain design with a smooth
+ * branching peak detector on the gain reduction): per sample the level |x| in dB goes through the
+ * static curve; the gain reduction (input - curve, >= 0 dB) is smoothed with the attack coefficient
+ * while it rises and the release coefficient while it falls (coefficient = exp(-1 / (tau fs)));
+ * the output is x * 10^((makeup - smoothed reduction) / 20). Three passes per batch of 4096
+ * samples: static curve (SIMD, branch-free), the smoother (serial), the gain (SIMD). Level
+ * detection with fastLog2/fastExp2 steps: error under 1e-4 dB. The smoothed reduction (f32) is
+ * carried between calls at `state` (f64).
+ */
+export function compress(
+  buf: usize,
+  n: usize,
+  thresholdDb: f32,
+  ratio: f32,
+  kneeDb: f32,
+  attackCoeff: f64,
+  releaseCoeff: f64,
+  makeupDb: f32,
+  state: usize,
+): void {
+  const makeup = fastExp2(makeupDb * LOG2_PER_DB);
+  const ca = <f32>attackCoeff;
+  const cr = <f32>releaseCoeff;
+  const w = max<f32>(kneeDb, 0);
+  const T = f32x4.splat(thresholdDb);
+  const W = f32x4.splat(w);
+  const halfW = f32x4.splat(w / 2);
+  const slope = f32x4.splat(1 - 1 / ratio);
+  // Knee: xl = (1 - 1/R) u^2 / (2W), u = d + W/2; with W = 0 the knee lanes are masked off.
+  const kneeScale = f32x4.splat(w > 0 ? (1 - 1 / ratio) / (2 * w) : 0);
+  const kneeOn = w > 0 ? i32x4.splat(-1) : i32x4.splat(0);
+  const dbPerLog2 = f32x4.splat(DB_PER_LOG2);
+  const tiny = f32x4.splat(1e-30);
+  let yl = <f32>load<f64>(state);
+  for (let done: usize = 0; done < n; done += COMP_BATCH) {
+    const c = min<usize>(COMP_BATCH, n - done);
+    const src = buf + (done << 2);
+    const cb = c << 2;
+    let o: usize = 0;
+    for (; o + 16 <= cb; o += 16) {
+      const a = f32x4.pmax(tiny, f32x4.abs(v128.load(src + o)));
+      const xDb = f32x4.mul(dbPerLog2, log2x4(a));
+      const d = f32x4.sub(xDb, T);
+      const above = f32x4.mul(d, slope);
+      const u = f32x4.add(d, halfW);
+      const knee = f32x4.mul(f32x4.mul(u, u), kneeScale);
+      const inKnee = v128.and(f32x4.le(f32x4.abs(d), halfW), kneeOn);
+      const below = f32x4.le(f32x4.mul(d, f32x4.splat(2)), f32x4.neg(W));
+      const xl = v128.andnot(v128.bitselect(knee, above, inKnee), below);
+      v128.store(COMP_SCRATCH + o, xl);
+    }
+    for (; o < cb; o += 4) {
+      const a = max<f32>(1e-30, abs<f32>(load<f32>(src + o)));
+      const xDb = DB_PER_LOG2 * fastLog2(a);
+      store<f32>(COMP_SCRATCH + o, xDb - compressorCurveDb(xDb, thresholdDb, ratio, kneeDb));
+    }
+    for (o = 0; o < cb; o += 4) {
+      const xl = load<f32>(COMP_SCRATCH + o);
+      const k = select<f32>(ca, cr, xl > yl);
+      yl = k * yl + (1 - k) * xl;
+      store<f32>(COMP_SCRATCH + o, yl);
+    }
+    const mk = f32x4.splat(makeup);
+    const toLog2 = f32x4.splat(-LOG2_PER_DB);
+    for (o = 0; o + 16 <= cb; o += 16) {
+      const g = f32x4.mul(mk, exp2x4(f32x4.mul(v128.load(COMP_SCRATCH + o), toLog2)));
+      v128.store(src + o, f32x4.mul(v128.load(src + o), g));
+    }
+    for (; o < cb; o += 4) {
+      store<f32>(src + o, load<f32>(src + o) * makeup * fastExp2(-load<f32>(COMP_SCRATCH + o) * LOG2_PER_DB));
+    }
+  }
+  store<f64>(state, <f64>yl);
+}
+
+/**
+ * Two biquad sections in series in one pass (transposed direct form II, f64 state and
+ * coefficients), in place: the second section's recursion overlaps the first's instead of waiting
+ * for a whole extra pass. coeffs: 10 f64 (b0 b1 b2 a1 a2 per section); state: 4 f64.
+ */
+export function biquadPair(buf: usize, n: usize, coeffs: usize, state: usize): void {
+  const b0 = load<f64>(coeffs, 0), b1 = load<f64>(coeffs, 8), b2 = load<f64>(coeffs, 16);
+  const a1 = load<f64>(coeffs, 24), a2 = load<f64>(coeffs, 32);
+  const c0 = load<f64>(coeffs, 40), c1 = load<f64>(coeffs, 48), c2 = load<f64>(coeffs, 56);
+  const d1 = load<f64>(coeffs, 64), d2 = load<f64>(coeffs, 72);
+  let z1 = load<f64>(state, 0), z2 = load<f64>(state, 8);
+  let w1 = load<f64>(state, 16), w2 = load<f64>(state, 24);
+  for (let i: usize = 0; i < n; i++) {
+    const p = buf + (i << 2);
+    const x = <f64>load<f32>(p);
+    const y = b0 * x + z1;
+    z1 = b1 * x - a1 * y + z2;
+    z2 = b2 * x - a2 * y;
+    const u = c0 * y + w1;
+    w1 = c1 * y - d1 * u + w2;
+    w2 = c2 * y - d2 * u;
+    store<f32>(p, <f32>u);
+  }
+  store<f64>(state, z1, 0);
+  store<f64>(state, z2, 8);
+  store<f64>(state, w1, 16);
+  store<f64>(state, w2, 24);
+}
