@@ -215,6 +215,13 @@ async function cmdGenerate(args: string[]): Promise<number> {
     const kits = kitList === undefined ? [...BUILTIN_SOUNDFONT_NAMES] : kitList.length === 1 && kitList[0] === 'none' ? [] : kitList;
     const userFiles = await readSoundfontPaths(soundfontPaths);
     sources = await collectSoundfonts(kits, userFiles);
+    if (!values.quiet) {
+      for (const s of sources) {
+        if (s.origin === 'builtin') continue;
+        process.stderr.write(`soundfont ${s.origin} → "${s.name}": ${s.summary.snare.reason}\n`);
+        for (const note of s.summary.notes) process.stderr.write(`  note: ${note}\n`);
+      }
+    }
     const presetName = (values.preset as string | undefined) ?? 'tiny';
     const augmentations =
       intOption('augmentations', values.augmentations as string | undefined) ??
@@ -381,9 +388,10 @@ async function cmdSoundfonts(args: string[]): Promise<number> {
     }));
     if (values.json) console.log(JSON.stringify(rows, null, 2));
     else {
-      console.log('name      size      preset              key  description');
+      const w = Math.max(6, ...rows.map((r) => r.preset.length));
+      console.log(`name      size       ${'preset'.padEnd(w)}  key  description`);
       for (const r of rows) {
-        console.log(`${r.name.padEnd(9)} ${(r.bytes / 1e6).toFixed(2).padStart(6)} MB ${r.preset.slice(0, 18).padEnd(18)} ${String(r.key).padStart(4)}  ${r.description}`);
+        console.log(`${r.name.padEnd(9)} ${(r.bytes / 1e6).toFixed(2).padStart(6)} MB  ${r.preset.padEnd(w)} ${String(r.key).padStart(4)}  ${r.description}`);
       }
     }
     return 0;
