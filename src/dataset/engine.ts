@@ -224,13 +224,7 @@ export interface ChunkResult {
 /** The performances of chunk `c` (pure). */
 export function chunkPerformances(config: DatasetConfig, profiles: readonly PlayerProfile[], c: number): PlannedPerformance[] {
   const lo = c * config.chunkPerformances;
-  const hi = lo + config.chunkPerformances;
-  const out: PlannedPerformance[] = [];
-  for (const pp of planPerformances(config, profiles)) {
-    if (pp.ordinal >= hi) break;
-    if (pp.ordinal >= lo) out.push(pp);
-  }
-  return out;
+  return [...planPerformances(config, profiles, lo, lo + config.chunkPerformances)];
 }
 
 /** Compute one chunk: its media files and its four Parquet parts. */

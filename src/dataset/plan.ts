@@ -223,18 +223,38 @@ export function planVariants(config: DatasetConfig, profile: PlayerProfile, slug
   });
 }
 
-/** The performances of a run, in output order: profile, rudiment (PAS order), tempo (ascending). */
-export function* planPerformances(config: DatasetConfig, profiles: readonly PlayerProfile[]): Generator<PlannedPerformance> {
+/**
+ * The performances of a run, in output order: profile, rudiment (PAS order), tempo (ascending);
+ * optionally only ordinals in [from, to), reached by index arithmetic (chunks do not re-plan
+ * everything before them).
+ */
+export function* planPerformances(
+  config: DatasetConfig,
+  profiles: readonly PlayerProfile[],
+  from = 0,
+  to = Number.POSITIVE_INFINITY,
+): Generator<PlannedPerformance> {
   const bySlug = new Map(loadRudiments().map((r) => [r.slug, r]));
-  let ordinal = 0;
-  for (const profile of profiles) {
-    for (const slug of config.rudiments) {
+  const perProfile = config.rudiments.length * config.temposPerRudiment;
+  const T = config.temposPerRudiment;
+  const first = Math.max(0, from);
+  for (let pi = Math.floor(first / perProfile); pi < profiles.length; pi++) {
+    const profile = profiles[pi]!;
+    const ri0 = pi === Math.floor(first / perProfile) ? Math.floor((first % perProfile) / T) : 0;
+    for (let ri = ri0; ri < config.rudiments.length; ri++) {
+      const base = pi * perProfile + ri * T;
+      if (base >= to) return;
+      const slug = config.rudiments[ri]!;
       const rudiment = bySlug.get(slug)!;
-      const tempos = drawTempos(config.seed, profile.id, rudiment, config.temposPerRudiment).sort((a, b) => a - b);
-      for (const tempoBpm of tempos) {
+      const tempos = drawTempos(config.seed, profile.id, rudiment, T).sort((a, b) => a - b);
+      for (let ti = 0; ti < T; ti++) {
+        const ordinal = base + ti;
+        if (ordinal < first) continue;
+        if (ordinal >= to) return;
+        const tempoBpm = tempos[ti]!;
         const performanceKey = `${profile.id}_${slug}_${tempoBpm}bpm`;
         yield {
-          ordinal: ordinal++,
+          ordinal,
           profile,
           rudiment,
           tempoBpm,

@@ -4,11 +4,12 @@
  * so a crash or an error never leaves a half-written file under a final name.
  */
 import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatasetIO } from '../dataset/generate.js';
 import type { ByteSink } from '../dataset/parquet.js';
 
+const SYNC_WRITE_MAX_BYTES = 256 * 1024;
 let tmpCounter = 0;
 function tmpName(path: string): string {
   const pid = typeof process !== 'undefined' ? process.pid : 0;
@@ -30,8 +31,15 @@ export class NodeDatasetIO implements DatasetIO {
     await this.ensureDir(dirname(full));
     const tmp = tmpName(full);
     try {
-      await writeFile(tmp, bytes);
-      await rename(tmp, full);
+      // Small files (MIDI, labels parts) are written synchronously: for a few kB the promise
+      // machinery of fs/promises costs more than the write itself (2x end-to-end, measured).
+      if (bytes.length < SYNC_WRITE_MAX_BYTES) {
+        writeFileSync(tmp, bytes);
+        renameSync(tmp, full);
+      } else {
+        await writeFile(tmp, bytes);
+        await rename(tmp, full);
+      }
     } catch (e) {
       await rm(tmp, { force: true });
       throw e;
