@@ -55,13 +55,32 @@ export function irwinHallNormal(a: u32, b: u32): f32 {
   return ihNormal(a, b);
 }
 
+/**
+ * Four `ihNormal` values (unscaled: f32(s) * IH_SCALE) from the raw pairs at `raw` (8 u32), lane j
+ * from (raw[2j], raw[2j+1]): the same integer sum and the same two IEEE operations as the scalar
+ * form, so the same bits.
+ */
+// @ts-ignore: decorator
+@inline function ihNormal4(raw: usize): v128 {
+  const lo = i32x4.splat(0xffff);
+  const v0 = v128.load(raw);
+  const v1 = v128.load(raw, 16);
+  const h0 = i32x4.add(v128.and(v0, lo), i32x4.shr_u(v0, 16));
+  const h1 = i32x4.add(v128.and(v1, lo), i32x4.shr_u(v1, 16));
+  const s = i32x4.sub(i32x4.add(v128.shuffle<i32>(h0, h1, 0, 2, 4, 6), v128.shuffle<i32>(h0, h1, 1, 3, 5, 7)), i32x4.splat(131070));
+  return f32x4.mul(f32x4.convert_i32x4_s(s), f32x4.splat(IH_SCALE));
+}
+
 /** out[i] = sd * (approximately standard normal), i < n. */
 export function fillNormalFast(rng: usize, out: usize, n: usize, sd: f32): void {
+  const sdV = f32x4.splat(sd);
   for (let done: usize = 0; done < n; done += BATCH) {
     const c = min<usize>(BATCH, n - done);
     xoFill(rng, RAW, c << 1);
     const dst = out + (done << 2);
-    for (let i: usize = 0; i < c; i++) {
+    let i: usize = 0;
+    for (; i + 4 <= c; i += 4) v128.store(dst + (i << 2), f32x4.mul(sdV, ihNormal4(RAW + (i << 3))));
+    for (; i < c; i++) {
       store<f32>(dst + (i << 2), sd * ihNormal(load<u32>(RAW + (i << 3)), load<u32>(RAW + (i << 3) + 4)));
     }
   }
@@ -69,11 +88,17 @@ export function fillNormalFast(rng: usize, out: usize, n: usize, sd: f32): void 
 
 /** buf[i] += gain * (approximately standard normal), i < n: white noise added in one pass. */
 export function addWhiteNoise(rng: usize, buf: usize, n: usize, gain: f32): void {
+  const gV = f32x4.splat(gain);
   for (let done: usize = 0; done < n; done += BATCH) {
     const c = min<usize>(BATCH, n - done);
     xoFill(rng, RAW, c << 1);
     const dst = buf + (done << 2);
-    for (let i: usize = 0; i < c; i++) {
+    let i: usize = 0;
+    for (; i + 4 <= c; i += 4) {
+      const p = dst + (i << 2);
+      v128.store(p, f32x4.add(v128.load(p), f32x4.mul(gV, ihNormal4(RAW + (i << 3)))));
+    }
+    for (; i < c; i++) {
       const p = dst + (i << 2);
       store<f32>(p, load<f32>(p) + gain * ihNormal(load<u32>(RAW + (i << 3)), load<u32>(RAW + (i << 3) + 4)));
     }
@@ -206,6 +231,151 @@ export function addHum(out: usize, n: usize, state: usize, cyclesPerSample: f64,
   const len = Math.sqrt(re * re + im * im);
   store<f64>(state, re / len, 0);
   store<f64>(state, im / len, 8);
+}
+
+// ---- Jump-ahead ----------------------------------------------------------------------------
+// xoshiro128's transition is linear over GF(2)^128, so advancing a state by k draws is a 128x128
+// bit matrix A^k applied to it. JUMP holds A^(2^p) for p < JUMP_LEVELS as 128 columns of 4 u32
+// (column b = A^(2^p) e_b), built on first use up to the level needed; advancing by k applies the
+// matrices of k's set bits. Exact integer arithmetic: the same state as k calls of rngNextU32.
+
+// @ts-ignore: decorator
+@inline const JUMP_LEVELS: i32 = 32;
+const JUMP: usize = memory.data(<i32>(JUMP_LEVELS * 128 * 16), 16);
+let jumpLevelsBuilt: i32 = 0;
+
+// acc = M v for the matrix at `m` and the 128-bit vector v.
+// @ts-ignore: decorator
+@inline function jumpApply(m: usize, v: v128): v128 {
+  let acc = i32x4.splat(0);
+  for (let w = 0; w < 4; w++) {
+    const word = i32x4.extract_lane(v, 0);
+    v = v128.shuffle<i32>(v, v, 1, 2, 3, 0);
+    const col = m + (<usize>w << 9);
+    for (let b = 0; b < 32; b++) {
+      const mask = i32x4.splat(-((word >>> b) & 1));
+      acc = v128.xor(acc, v128.and(v128.load(col + (<usize>b << 4)), mask));
+    }
+  }
+  return acc;
+}
+
+function jumpBuild(levels: i32): void {
+  if (jumpLevelsBuilt == 0) {
+    // Level 0: one transition of each basis state.
+    for (let b = 0; b < 128; b++) {
+      let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
+      const bit: u32 = 1 << (b & 31);
+      if (b < 32) s0 = bit;
+      else if (b < 64) s1 = bit;
+      else if (b < 96) s2 = bit;
+      else s3 = bit;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl<u32>(s3, 11);
+      const col = JUMP + (<usize>b << 4);
+      store<u32>(col, s0, 0);
+      store<u32>(col, s1, 4);
+      store<u32>(col, s2, 8);
+      store<u32>(col, s3, 12);
+    }
+    jumpLevelsBuilt = 1;
+  }
+  for (let p = jumpLevelsBuilt; p < levels; p++) {
+    const prev = JUMP + (<usize>(p - 1) << 11);
+    const next = JUMP + (<usize>p << 11);
+    for (let b: usize = 0; b < 128; b++) v128.store(next + (b << 4), jumpApply(prev, v128.load(prev + (b << 4))));
+  }
+  if (levels > jumpLevelsBuilt) jumpLevelsBuilt = levels;
+}
+
+/** Advances the stream at `rng` by `count` raw draws (as `count` calls of rngNextU32 would). */
+export function xoJump(rng: usize, count: u32): void {
+  if (count == 0) return;
+  const levels = 32 - <i32>clz<u32>(count);
+  if (levels > jumpLevelsBuilt) jumpBuild(levels);
+  let v = v128.load(rng);
+  for (let p = 0; p < levels; p++) {
+    if (((count >>> p) & 1) != 0) v = jumpApply(JUMP + (<usize>p << 11), v);
+  }
+  v128.store(rng, v);
+}
+
+/**
+ * The hvac noise's two parts in one pass, for one block of n samples: `bed` gets pink noise
+ * (exactly `noisePink`) through one biquad section (exactly `biquadCascade` with one section:
+ * coeffs 5 f64, state 2 f64 at `bq`), and `hum` gets the three-harmonic hum (exactly `addHum` on
+ * zeros, renormalising its phasor at the end of the call like it, so call with the same blocks).
+ * The three recursions are independent, so running them in one loop overlaps their latencies.
+ */
+export function noiseHvacBlock(
+  rng: usize,
+  pinkState: usize,
+  bed: usize,
+  coeffs: usize,
+  bq: usize,
+  hum: usize,
+  humState: usize,
+  n: usize,
+  cyclesPerSample: f64,
+  a1: f64,
+  a2: f64,
+  a3: f64,
+): void {
+  let sum = load<i32>(pinkState, 64);
+  let counter = load<u32>(pinkState, 68);
+  const b0 = load<f64>(coeffs, 0), b1 = load<f64>(coeffs, 8), b2 = load<f64>(coeffs, 16);
+  const q1 = load<f64>(coeffs, 24), q2 = load<f64>(coeffs, 32);
+  let z1 = load<f64>(bq, 0), z2 = load<f64>(bq, 8);
+  const w = 6.283185307179586 * cyclesPerSample;
+  const c = Math.cos(w);
+  const s = Math.sin(w);
+  let re = load<f64>(humState, 0);
+  let im = load<f64>(humState, 8);
+  const p1r = load<f64>(humState, 16), p1i = load<f64>(humState, 24);
+  const p2r = load<f64>(humState, 32), p2i = load<f64>(humState, 40);
+  const p3r = load<f64>(humState, 48), p3i = load<f64>(humState, 56);
+  for (let done: usize = 0; done < n; done += BATCH) {
+    const cnt = min<usize>(BATCH, n - done);
+    xoFill(rng, RAW, cnt);
+    const db = bed + (done << 2);
+    const dh = hum + (done << 2);
+    for (let i: usize = 0; i < cnt; i++) {
+      const raw = load<u32>(RAW + (i << 2));
+      counter += 1;
+      const k = <usize>min<u32>(ctz<u32>(counter), 15);
+      const v = <i32>(raw >>> 16) - 32768;
+      const row = pinkState + (k << 2);
+      sum += v - load<i32>(row);
+      store<i32>(row, v);
+      const white = <i32>(raw & 0xffff) - 32768;
+      const x = <f64>(<f32>(sum + white) * <f32>(1.0 / 32768.0));
+      const y = b0 * x + z1;
+      z1 = b1 * x - q1 * y + z2;
+      z2 = b2 * x - q2 * y;
+      store<f32>(db + (i << 2), <f32>y);
+      const r2 = re * re - im * im;
+      const i2 = 2 * re * im;
+      const r3 = r2 * re - i2 * im;
+      const i3 = r2 * im + i2 * re;
+      const h = a1 * (re * p1r - im * p1i) + a2 * (r2 * p2r - i2 * p2i) + a3 * (r3 * p3r - i3 * p3i);
+      store<f32>(dh + (i << 2), <f32>0 + <f32>h);
+      const nr = re * c - im * s;
+      im = re * s + im * c;
+      re = nr;
+    }
+  }
+  store<i32>(pinkState, sum, 64);
+  store<u32>(pinkState, counter, 68);
+  store<f64>(bq, z1, 0);
+  store<f64>(bq, z2, 8);
+  const len = Math.sqrt(re * re + im * im);
+  store<f64>(humState, re / len, 0);
+  store<f64>(humState, im / len, 8);
 }
 
 /**

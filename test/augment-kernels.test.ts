@@ -4,7 +4,7 @@
 // passband, stopband and timing, noise spectra, and the stream identity with src/random.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AugmentError } from '../src/errors.js';
-import { initKernels } from '../src/augment/kernels.js';
+import { initKernels, rbjBiquad, withBlocks } from '../src/augment/kernels.js';
 import {
   NOISE_TYPES,
   applyFir,
@@ -408,6 +408,74 @@ describe('noise generators', () => {
       return v;
     });
     expect(fromWasm).toBe(next);
+  });
+
+  it('fills normal values bit for bit as the scalar Irwin-Hall of raw pairs (SIMD body and scalar tail)', () => {
+    const e = augmentExports(wasm);
+    const n = 4099; // one full batch of 4096 plus a 3-sample tail
+    const ts = rngFor(7, 'aug/test/simd-normal');
+    const expected = Float32Array.from({ length: n }, () => Math.fround(0.5 * e.irwinHallNormal(ts.nextU32(), ts.nextU32())));
+    const got = withStream(wasm, rngFor(7, 'aug/test/simd-normal').seed, (st) => {
+      const out = wasm.alloc(n * 4);
+      e.fillNormalFast(st, out, n, 0.5);
+      const v = wasm.f32(out, n).slice();
+      wasm.free(out);
+      return v;
+    });
+    expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+  });
+
+  it('jumps a stream ahead by k draws to the state k draws give', () => {
+    const e = augmentExports(wasm);
+    const bytes = wasm.exports.rngStateBytes();
+    for (const k of [1, 2, 31, 32, 33, 1000, 65_537, 249_001]) {
+      const [drawn, jumped] = withBlocks(wasm, [bytes, bytes, k * 4], ([a, b, scratch]) => {
+        wasm.exports.rngInitSeed(a!, rngFor(3, `aug/test/jump/${k}`).seed);
+        wasm.u8(b!, bytes).set(wasm.u8(a!, bytes));
+        e.xoFill(a!, scratch!, k);
+        e.xoJump(b!, k);
+        return [wasm.u32(a!, 4).slice(), wasm.u32(b!, 4).slice()];
+      });
+      expect(Array.from(jumped!), `k = ${k}`).toEqual(Array.from(drawn!));
+    }
+  });
+
+  it('fused hvac pass: the same bits as pink noise, a one-section biquad and the hum run separately', () => {
+    const e = augmentExports(wasm);
+    const n = 70_003;
+    const lp = rbjBiquad({ type: 'lowpass', frequencyHz: 500, q: Math.SQRT1_2 }, FS);
+    const phases = [0.3, 2.1, -1.2];
+    const seed = rngFor(9, 'aug/test/hvac').seed;
+    const run = (fused: boolean): [Float32Array, Float32Array] =>
+      withBlocks(wasm, [wasm.exports.rngStateBytes(), e.pinkStateBytes(), 40, 16, 64, n * 4, n * 4], ([rng, pink, co, bq, hum, bed, out]) => {
+        wasm.exports.rngInitSeed(rng!, seed);
+        wasm.u8(pink!, e.pinkStateBytes()).fill(0);
+        wasm.f64(co!, 5).set([lp.b0, lp.b1, lp.b2, lp.a1, lp.a2]);
+        wasm.f64(bq!, 2).fill(0);
+        const h = wasm.f64(hum!, 8);
+        h.set([1, 0]);
+        phases.forEach((p, i) => h.set([Math.cos(p), Math.sin(p)], 2 + 2 * i));
+        wasm.f32(out!, n).fill(0);
+        // Blocks of 32768 (the hum renormalises its phasor at the end of every call).
+        for (let o = 0; o < n; o += 32_768) {
+          const c = Math.min(32_768, n - o);
+          if (fused) {
+            e.noiseHvacBlock(rng!, pink!, bed! + o * 4, co!, bq!, out! + o * 4, hum!, c, 60 / FS, 0.3, 0.1, 0.05);
+          } else {
+            e.noisePink(rng!, pink!, bed! + o * 4, c);
+            wasm.exports.biquadCascade(bed! + o * 4, c, co!, bq!, 1);
+            e.addHum(out! + o * 4, c, hum!, 60 / FS, 0.3, 0.1, 0.05);
+          }
+        }
+        return [wasm.f32(bed!, n).slice(), wasm.f32(out!, n).slice()];
+      });
+    const [bedA, humA] = run(false);
+    const [bedB, humB] = run(true);
+    expect(Buffer.from(bedB.buffer).equals(Buffer.from(bedA.buffer))).toBe(true);
+    expect(Buffer.from(humB.buffer).equals(Buffer.from(humA.buffer))).toBe(true);
+    // Not trivially equal: the bed is low-passed noise, the hum a 0.3-amplitude 60 Hz wave.
+    expect(Math.max(...humA.map(Math.abs))).toBeGreaterThan(0.3);
+    expect(bedA.some((v) => v !== 0)).toBe(true);
   });
 
   it('white noise has unit variance and kurtosis 2.7 (Irwin-Hall, 4 terms)', () => {

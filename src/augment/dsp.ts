@@ -743,19 +743,33 @@ export function generateNoiseAt(wasm: SousaWasm, ptr: number, n: number, type: N
           biquadAt(wasm, ptr, n, [highpass(2000, fs), highpass(2000, fs)]);
           break;
         case 'hvac': {
-          pink(tmp!);
-          biquadAt(wasm, tmp!, n, [lowpass(500, fs)]);
-          wasm.f32(ptr, n).fill(0);
+          // Pink bed (low-passed at 500 Hz) and hum in one fused pass (noiseHvacBlock: the same
+          // bits as noisePink, a one-section biquadCascade and addHum run one after the other).
+          // The hum's start phases come from the draws after the bed's n: drawn first from a copy
+          // of the stream jumped ahead by n, so the pass can run with them.
+          const stateBytes = wasm.exports.rngStateBytes();
+          const phases = withBlocks(wasm, [stateBytes], ([ahead]) => {
+            wasm.u8(ahead!, stateBytes).set(wasm.u8(rng, stateBytes));
+            e.xoJump(ahead!, n);
+            return [0, 1, 2].map(() => 2 * Math.PI * wasm.exports.rngFloat(ahead!));
+          });
+          const lp = lowpass(500, fs);
           const amps = [0.3, 0.1, 0.05] as const;
-          const s = wasm.f64(hum!, 8);
-          s[0] = 1;
-          s[1] = 0;
-          for (let h = 0; h < 3; h++) {
-            const phase = 2 * Math.PI * wasm.exports.rngFloat(rng);
-            s[2 + 2 * h] = detCos(phase);
-            s[3 + 2 * h] = detSin(phase);
-          }
-          blocks(n, (o, c) => e.addHum(ptr + o * 4, c, hum!, opts.humHz / fs, amps[0], amps[1], amps[2]));
+          withBlocks(wasm, [40, 16], ([coeffs, bq]) => {
+            wasm.f64(coeffs!, 5).set([lp.b0, lp.b1, lp.b2, lp.a1, lp.a2]);
+            wasm.f64(bq!, 2).fill(0);
+            const s = wasm.f64(hum!, 8);
+            s[0] = 1;
+            s[1] = 0;
+            phases.forEach((phase, h) => {
+              s[2 + 2 * h] = detCos(phase);
+              s[3 + 2 * h] = detSin(phase);
+            });
+            wasm.u8(st!, e.pinkStateBytes()).fill(0);
+            blocks(n, (o, c) =>
+              e.noiseHvacBlock(rng, st!, tmp! + o * 4, coeffs!, bq!, ptr + o * 4, hum!, c, opts.humHz / fs, amps[0], amps[1], amps[2]),
+            );
+          });
           const humRms = Math.sqrt((amps[0] * amps[0] + amps[1] * amps[1] + amps[2] * amps[2]) / 2);
           const bed = rmsAt(wasm, tmp!, n);
           if (bed > 0) addScaledAt(wasm, ptr, tmp!, n, humRms / 5 / bed);

@@ -42,6 +42,11 @@ export interface AugmentExports {
   addCrackle(rng: number, state: number, out: number, n: number, probability: number, decay: number, ampLo: number, ampHi: number): void;
   addHum(out: number, n: number, state: number, cyclesPerSample: number, a1: number, a2: number, a3: number): void;
   quantizeTpdf(rng: number, buf: number, n: number, bits: number): void;
+  xoJump(rng: number, count: number): void;
+  noiseHvacBlock(
+    rng: number, pinkState: number, bed: number, coeffs: number, bq: number, hum: number, humState: number,
+    n: number, cyclesPerSample: number, a1: number, a2: number, a3: number,
+  ): void;
 }
 
 export const AUGMENT_EXPORT_NAMES = [
@@ -76,6 +81,8 @@ export const AUGMENT_EXPORT_NAMES = [
   'addCrackle',
   'addHum',
   'quantizeTpdf',
+  'xoJump',
+  'noiseHvacBlock',
 ] as const satisfies readonly (keyof AugmentExports)[];
 
 const cache = new WeakMap<SousaWasm, AugmentExports>();
