@@ -273,7 +273,7 @@ describe('generatePerformance: the player model', () => {
     }
   });
 
-  it('uses ideal velocity levels: accent 110, tap 77, d2 72, flam grace 64/55, drag 55/50, bounces 54, 43, 34…', () => {
+  it('uses ideal velocity levels: accent 110, tap 77, d2 72, flam grace 64/55, drag 55/50, bounces 54, 47, 42…', () => {
     const robot = meanProfile('professional', ROBOT);
     const para = perform('single_paradiddle', robot, 100);
     expect(primaries(para).slice(0, 4).map((s) => s.intendedVelocity)).toEqual([110, 77, 77, 72]);
@@ -293,7 +293,8 @@ describe('generatePerformance: the player model', () => {
     const buzz = perform('multiple_bounce_roll', robot, 60);
     const chain = bounces(buzz).filter((b) => b.parentStrokeIndex === 0);
     expect(chain.length).toBeGreaterThanOrEqual(3);
-    expect(chain.slice(0, 3).map((b) => b.intendedVelocity)).toEqual([54, 43, 34]);
+    // 0.7 × 77, then × 0.88 per bounce: the second at 0.62 of the primary (spec #4: 0.50–0.70).
+    expect(chain.slice(0, 3).map((b) => b.intendedVelocity)).toEqual([54, 47, 42]);
     expect(buzz.strokes[0]!.actualVelocity).toBe(77);
     // First bounce 0.6–0.8 of the primary.
     for (const p of primaries(buzz)) {
@@ -370,6 +371,60 @@ describe('generatePerformance: the player model', () => {
     const tired = primaries(perform('single_stroke_roll', meanProfile('professional', { ...ROBOT, fatigueCoefficient: 0.3 }), 100));
     expect(tired[0]!.actualVelocity).toBe(77);
     expect(tired[tired.length - 1]!.actualVelocity).toBe(Math.round(77 * (1 - 0.15)));
+  });
+
+  it('plays the second drag grace about 10 % under the first, whatever the accent contrast', () => {
+    // accentDifferentiation 22 (contrast 1.57): first grace 110 × (1 − 0.5 × 1.57) = 23.6. Scaling
+    // the second grace's own distance below the accent would give 110 × (1 − 0.55 × 1.57) = 15 (−4 dB).
+    const sharp = perform('drag', meanProfile('professional', { ...ROBOT, accentDifferentiation: 22 }), 100);
+    const gs = graces(sharp);
+    expect(gs.length).toBe(8);
+    for (let k = 0; k < gs.length; k += 2) expect([gs[k]!.actualVelocity, gs[k + 1]!.actualVelocity]).toEqual([24, 21]);
+    // With noise, over many drags of a professional: second / first has median 0.9.
+    const ratios: number[] = [];
+    for (let k = 0; k < 40; k++) {
+      const g = graces(perform('single_drag_tap', meanProfile('professional'), 100, `d${k}`));
+      for (let j = 0; j + 1 < g.length; j += 2) ratios.push(g[j + 1]!.actualVelocity / g[j]!.actualVelocity);
+    }
+    ratios.sort((a, b) => a - b);
+    expect(ratios[ratios.length >> 1]!).toBeGreaterThan(0.85);
+    expect(ratios[ratios.length >> 1]!).toBeLessThan(0.95);
+  });
+
+  it('keeps each drag gap at 10 ms or more where the gap before the primary allows it', () => {
+    let minGap = Infinity;
+    for (let k = 0; k < 100; k++) {
+      const perf = perform('drag', meanProfile('advanced', { flamSpacingMs: 15, flamSpacingVariance: 0.5 }), 60, `tight${k}`);
+      const g = graces(perf);
+      for (let j = 0; j + 1 < g.length; j += 2) {
+        const p = perf.strokes[g[j]!.parentStrokeIndex!]!;
+        minGap = Math.min(minGap, g[j + 1]!.actualTimeMs - g[j]!.actualTimeMs, p.actualTimeMs - g[j + 1]!.actualTimeMs);
+      }
+    }
+    // 10 ms snaps to 7 slots (10.2 ms); without the clip, 15 ± 7.5 ms gaps reach 5 ms.
+    expect(minGap).toBeGreaterThanOrEqual(10 - SLOT_MS / 2);
+    expect(minGap).toBeLessThan(12);
+  });
+
+  it('sustains a buzz roll: the bounces run up to about one bounce interval before the next primary', () => {
+    for (const tempo of [60, 90, 120]) {
+      const perf = perform('multiple_bounce_roll', meanProfile('professional'), tempo, `sustain${tempo}`);
+      const prim = primaries(perf);
+      const voids: number[] = [];
+      for (let i = 0; i + 1 < prim.length; i++) {
+        const chain = bounces(perf).filter((b) => b.parentStrokeIndex === prim[i]!.index);
+        const last = chain.length > 0 ? chain[chain.length - 1]!.actualTimeMs : prim[i]!.actualTimeMs;
+        voids.push(prim[i + 1]!.actualTimeMs - last);
+        // Second bounce 0.5–0.7 of the primary (spec #4), give or take rounding.
+        if (chain.length >= 2) {
+          expect(chain[1]!.actualVelocity / prim[i]!.actualVelocity).toBeGreaterThanOrEqual(0.49);
+          expect(chain[1]!.actualVelocity / prim[i]!.actualVelocity).toBeLessThanOrEqual(0.71);
+        }
+      }
+      // Before: fill 0.85 and at most 7 bounces left 40-80 ms of silence before each stroke.
+      for (const v of voids) expect(v).toBeLessThanOrEqual(45);
+      expect(voids.reduce((a, b) => a + b, 0) / voids.length).toBeLessThan(30);
+    }
   });
 
   it('clips flam spacing to 5..100 ms and keeps graces in the last 40 % of the gap', () => {

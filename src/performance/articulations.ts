@@ -20,7 +20,11 @@ export interface ArticulationOptions {
   nominalDragGapsMs: readonly [number, number];
   /** Played flam spacing (and a drag's whole span) is clipped to this range, ms. Default [5, 100]. */
   flamSpacingRangeMs: readonly [number, number];
-  /** Each played drag gap is clipped to this range, ms. Default [5, 50]. */
+  /**
+   * Each played drag gap is clipped to this range, ms. Default [10, 50]: a drag's second grace is
+   * a rebound of the first, which takes at least about 10 ms (SOUSA's drag_spacing_range starts at
+   * 10; rudiments.md §1.3 gives 15–40 ms for closed drags).
+   */
   dragGapRangeMs: readonly [number, number];
   /** Graces stay within this last fraction of the gap since the preceding stroke (rudiments.md §1.3). Default 0.4. */
   graceWindowFraction: number;
@@ -30,17 +34,27 @@ export interface ArticulationOptions {
   buzzIntervalRangeMs: readonly [number, number];
   /** Each buzz interval is the previous one times this factor (bounces speed up as they decay). Default 0.93. */
   buzzIntervalShrink: number;
-  /** Mean fraction of the gap to the next primary that a buzz fills with bounces. Default 0.85. */
+  /**
+   * Mean fraction of the gap to the next primary within which a buzz's bounces fall. Default 0.93:
+   * the last bounce lands about one bounce interval before the next primary, so a buzz roll is a
+   * sustained sound (rudiments.md §1.5: the bounces fill the gap until the next primary).
+   */
   buzzFillMean: number;
   /** σ of that fraction for a player with buzzDensityConsistency 0 (scaled by 1 − consistency). Default 0.3. */
   buzzFillSpread: number;
   /** The fill fraction is clipped to this range. Default [0.3, 0.95]. */
   buzzFillRange: readonly [number, number];
-  /** Most bounces one buzz primary gets (SOUSA: 3–8 strokes in all). Default 7. */
+  /**
+   * Most bounces one buzz primary gets. Default 10: enough for a 16th-note gap of 250 ms (60 BPM)
+   * at 20–30 ms per bounce. SOUSA's 3–8 strokes in all went with its 2–5 ms spacing.
+   */
   maxBuzzBounces: number;
   /** First bounce velocity / primary velocity, mean (spec #4: 0.6–0.8). Default 0.7. */
   buzzFirstBounceRatio: number;
-  /** Velocity ratio of each further bounce to the previous one, mean. Default 0.8. */
+  /**
+   * Velocity ratio of each further bounce to the previous one, mean. Default 0.88: the second
+   * bounce at about 0.62 of the primary (spec #4: 0.50–0.70), then decaying further.
+   */
   buzzBounceDecay: number;
   /** Velocity lost per non-accented roll stroke since the last accent, × rollSustain (SOUSA: 0.05). Default 0.05. */
   rollDecayPerStroke: number;
@@ -52,17 +66,17 @@ export const DEFAULT_ARTICULATION_OPTIONS: Readonly<ArticulationOptions> = Objec
   nominalFlamSpacingMs: 30,
   nominalDragGapsMs: [20, 20] as const,
   flamSpacingRangeMs: [5, 100] as const,
-  dragGapRangeMs: [5, 50] as const,
+  dragGapRangeMs: [10, 50] as const,
   graceWindowFraction: 0.4,
   diddleRatioRange: [0.5, 1.5] as const,
   buzzIntervalRangeMs: [20, 35] as const,
   buzzIntervalShrink: 0.93,
-  buzzFillMean: 0.85,
+  buzzFillMean: 0.93,
   buzzFillSpread: 0.3,
   buzzFillRange: [0.3, 0.95] as const,
-  maxBuzzBounces: 7,
+  maxBuzzBounces: 10,
   buzzFirstBounceRatio: 0.7,
-  buzzBounceDecay: 0.8,
+  buzzBounceDecay: 0.88,
   rollDecayPerStroke: 0.05,
   rollDecayFloor: 0.5,
 });
@@ -139,7 +153,7 @@ export interface BuzzPlan {
  * fuller and steadier for a player with high `buzzDensityConsistency`; the first interval is drawn
  * in the upper part of the interval range and each following one shrinks a little (a decaying
  * bounce speeds up), with jitter growing as consistency falls. The first bounce has about 0.7 of
- * the primary's velocity and each further one about 0.8 of the previous (rudiments.md §1.6).
+ * the primary's velocity and each further one about 0.88 of the previous (rudiments.md §1.6).
  * The number of draws depends on the bounce count; give this model its own stream.
  */
 export function planBuzzBounces(
@@ -167,7 +181,7 @@ export function planBuzzBounces(
     // Non-increasing: every ratio is < 1 and the result is capped by the previous velocity.
     const v = Math.min(prev, Math.max(1, Math.round(velocity)));
     velocities.push(v);
-    velocity = v * clamp(rng.normal(opts.buzzBounceDecay, 0.03 + 0.05 * (1 - dc)), 0.6, 0.92);
+    velocity = v * clamp(rng.normal(opts.buzzBounceDecay, 0.03 + 0.05 * (1 - dc)), 0.7, 0.95);
     interval = clamp(interval * opts.buzzIntervalShrink + rng.normal(0, 2 * (1 - dc)), iLo, iHi);
   }
   return { intervalsMs, velocities };

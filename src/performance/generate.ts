@@ -42,7 +42,10 @@ export interface VelocityRatios {
   flamGraceOnAccent: number;
   /** Flam grace before an unaccented primary: kept clearly below the tap. Default 0.5. */
   flamGraceOnTap: number;
-  /** Drag graces, first and second (spec 0.45–0.65, the second about 10 % softer). Default [0.5, 0.45]. */
+  /**
+   * Drag graces, first and second (spec 0.45–0.65, the second about 10 % softer). Default [0.5, 0.45].
+   * The player's contrast scales the first; the second keeps its ratio to the first.
+   */
   dragGraces: readonly [number, number];
 }
 
@@ -336,8 +339,13 @@ export function generatePerformance(input: PerformanceInput, opts: Partial<Perfo
           ? [p.accent ? ratios.flamGraceOnAccent : ratios.flamGraceOnTap]
           : [ratios.dragGraces[0], ratios.dragGraces[1]];
       const gh = otherHand(p.hand);
+      const first = playerLevel(graceRatios[0]!, playerAccent, contrast);
+      // A drag's second grace is the rebound of the first: it keeps the ideal ratio to the first
+      // grace (about 10 % softer) whatever the player's accent contrast. Scaling its own distance
+      // below the accent instead would make it up to 40 % softer than the first (contrast 1.6).
+      const levels = graceRatios.length === 1 ? [first] : [first, (first * graceRatios[1]!) / graceRatios[0]!];
       graceIdealVel[i] = graceRatios.map(idealVelocity);
-      graceVel[i] = graceRatios.map((r) => play(playerLevel(r, playerAccent, contrast), 0, gh, false, prog));
+      graceVel[i] = levels.map((level) => play(level, 0, gh, false, prog));
     }
     let ratio = ratios.tap;
     if (p.accent) ratio = 1;

@@ -53,7 +53,12 @@ export interface BodyParams {
   readonly level: number;
 }
 
-/** Snare wires: band-passed noise that starts a little after the hit and decays longer. */
+/**
+ * Snare wires: band-passed noise that starts when the pressure wave reaches the snare-side head
+ * (a fraction of a millisecond later), rises within a millisecond and then decays in two parts:
+ * the burst of the first slap of the wires against the head, and the buzz that follows the
+ * resonant head's ring, whose decay is set by wire tension.
+ */
 export interface WireParams {
   /** Mix level at full velocity. */
   readonly level: number;
@@ -61,11 +66,15 @@ export interface WireParams {
   readonly lowHz: number;
   /** Upper edge at full velocity (two 2nd-order low-passes), Hz; scaled by 0.65 + 0.35·drive. */
   readonly highHz: number;
-  /** Delay between stick contact and the wires' first rattle, ms. */
+  /** Delay between stick contact and the wires' first rattle, ms (about shell depth / speed of sound). */
   readonly delayMs: number;
-  /** Rise time constant of the wire noise, ms. */
+  /** Rise time constant of the wire noise, ms (well under 1: the wires are thrown, not faded in). */
   readonly attackMs: number;
-  /** 60 dB decay time of the wire noise, ms (tighter wires: shorter). */
+  /** Share (0..1) of the initial wire amplitude in the fast burst; the rest is the buzz. */
+  readonly burstShare: number;
+  /** Decay time constant of the burst, ms. */
+  readonly burstMs: number;
+  /** 60 dB decay time of the buzz after the burst, ms (tighter wires: shorter). */
   readonly t60Ms: number;
   /** Wire level relative to the head grows as drive^(exponent − 1): more snare when hit harder. */
   readonly velocityExponent: number;
@@ -233,11 +242,13 @@ export const BUILTIN_KITS = [
     resonantHead: { ratio: 1.45, t60Ms: 450, level: 0.3 },
     shell: { modesHz: [430, 1020, 1650], t60Ms: 80, level: 0.1 },
     wires: {
-      level: 2.4,
+      level: 7.2,
       lowHz: 2500,
       highHz: 11000,
-      delayMs: 1.5,
-      attackMs: 2.5,
+      delayMs: 0.5,
+      attackMs: 0.3,
+      burstShare: 0.85,
+      burstMs: 4.5,
       t60Ms: 420,
       velocityExponent: 1.15,
       rattle: 0.35,
@@ -245,7 +256,7 @@ export const BUILTIN_KITS = [
     stick: {
       contactSoftMs: 1.6,
       contactHardMs: 0.6,
-      clickLevel: 0.3,
+      clickLevel: 0.6,
       clickMs: 0.8,
       clickSoftHz: 2500,
       clickHardHz: 10000,
@@ -277,19 +288,21 @@ export const BUILTIN_KITS = [
     resonantHead: { ratio: 1.3, t60Ms: 250, level: 0.3 },
     shell: { modesHz: [520, 1200, 2100], t60Ms: 60, level: 0.1 },
     wires: {
-      level: 3.5,
+      level: 10.5,
       lowHz: 2800,
       highHz: 12000,
-      delayMs: 0.8,
-      attackMs: 1.5,
-      t60Ms: 230,
+      delayMs: 0.9,
+      attackMs: 0.3,
+      burstShare: 0.85,
+      burstMs: 3.5,
+      t60Ms: 200,
       velocityExponent: 1.2,
       rattle: 0.3,
     },
     stick: {
       contactSoftMs: 1.0,
       contactHardMs: 0.35,
-      clickLevel: 0.3,
+      clickLevel: 0.6,
       clickMs: 0.7,
       clickSoftHz: 3500,
       clickHardHz: 13000,
@@ -321,11 +334,13 @@ export const BUILTIN_KITS = [
     resonantHead: { ratio: 1.5, t60Ms: 600, level: 0.35 },
     shell: { modesHz: [380, 900, 1500], t60Ms: 110, level: 0.15 },
     wires: {
-      level: 3.0,
+      level: 9.0,
       lowHz: 1800,
       highHz: 9000,
-      delayMs: 2.0,
-      attackMs: 3.0,
+      delayMs: 0.6,
+      attackMs: 0.4,
+      burstShare: 0.85,
+      burstMs: 5,
       t60Ms: 320,
       velocityExponent: 1.35,
       rattle: 0.6,
@@ -333,7 +348,7 @@ export const BUILTIN_KITS = [
     stick: {
       contactSoftMs: 1.8,
       contactHardMs: 0.7,
-      clickLevel: 0.25,
+      clickLevel: 0.5,
       clickMs: 0.8,
       clickSoftHz: 2200,
       clickHardHz: 8500,
@@ -365,19 +380,21 @@ export const BUILTIN_KITS = [
     resonantHead: { ratio: 1.35, t60Ms: 300, level: 0.3 },
     shell: { modesHz: [600, 1400, 2500], t60Ms: 60, level: 0.1 },
     wires: {
-      level: 3.2,
+      level: 9.6,
       lowHz: 3500,
       highHz: 13000,
-      delayMs: 0.9,
-      attackMs: 1.5,
-      t60Ms: 230,
+      delayMs: 0.3,
+      attackMs: 0.3,
+      burstShare: 0.85,
+      burstMs: 3.5,
+      t60Ms: 200,
       velocityExponent: 1.3,
       rattle: 0.3,
     },
     stick: {
       contactSoftMs: 1.3,
       contactHardMs: 0.45,
-      clickLevel: 0.35,
+      clickLevel: 0.6,
       clickMs: 0.7,
       clickSoftHz: 3000,
       clickHardHz: 12000,
@@ -412,8 +429,10 @@ export const BUILTIN_KITS = [
       level: 0.12,
       lowHz: 2000,
       highHz: 8000,
-      delayMs: 2.0,
-      attackMs: 3.0,
+      delayMs: 0.6,
+      attackMs: 0.6,
+      burstShare: 0.7,
+      burstMs: 5,
       t60Ms: 150,
       velocityExponent: 1.5,
       rattle: 0.5,

@@ -9,7 +9,7 @@
  * Pure arithmetic plus det-math: identical bits in every engine.
  */
 import type { Rng } from '../../random/index.js';
-import { detCos, detExp, detPow, detSin } from '../../math/det.js';
+import { detCos, detExp, detLn, detPow, detSin } from '../../math/det.js';
 import { headFundamentalHz } from './definitions.js';
 import type { BodyParams, HeadParams, KitDefinition, StickParams, WireParams } from './definitions.js';
 
@@ -255,19 +255,27 @@ function addWires(out: Float64Array, wires: WireParams, drive: number, rattleHz:
   const level = wires.level * detPow(drive, wires.velocityExponent - 1) * (1 + 0.08 * rng.standardNormal());
   const delay = Math.round(((wires.delayMs * (1 + 0.15 * rng.standardNormal())) / 1000) * sampleRateHz);
   const decay = detExp(-LN1000 / ((wires.t60Ms / 1000) * sampleRateHz));
+  const burstDecay = detExp(-1000 / (wires.burstMs * sampleRateHz));
   const attack = detExp(-1000 / (wires.attackMs * sampleRateHz));
-  // Rattle: |cos| of half the resonant-head frequency, i.e. one burst per head cycle.
+  // Rattle: |cos| of half the resonant-head frequency, i.e. one burst per head cycle, phased so
+  // that the first slap of the wires falls on the envelope's peak (it is the hardest one).
   const w = (Math.PI * rattleHz) / sampleRateHz;
   const cr = detCos(w);
   const ci = detSin(w);
-  let re = 1;
-  let im = 0;
-  let env = 1;
+  const peakMs = wires.attackMs * detLn(1 + wires.burstMs / wires.attackMs);
+  const phase0 = (w * peakMs * sampleRateHz) / 1000;
+  let re = detCos(phase0);
+  let im = -detSin(phase0);
+  // Burst plus buzz, both starting at full height: the envelope peaks within about two attack
+  // time constants and then only falls, so a stroke 15 ms later brings an attack of its own.
+  let buzz = 1 - wires.burstShare;
+  let burst = wires.burstShare;
   let rise = 1;
   for (let i = Math.max(0, delay); i < n; i++) {
     const mod = 1 - wires.rattle + wires.rattle * Math.abs(re);
-    out[i]! += level * noise[i]! * env * (1 - rise) * mod;
-    env *= decay;
+    out[i]! += level * noise[i]! * (burst + buzz) * (1 - rise) * mod;
+    buzz *= decay;
+    burst *= burstDecay;
     rise *= attack;
     const nr = re * cr - im * ci;
     im = re * ci + im * cr;
