@@ -4,7 +4,7 @@
  * (target >= 1.8x on 2 cores), and what the `full` preset (100,000 samples) would take on 16
  * cores. Memory: RSS of the whole process (main thread + worker threads) sampled every 250 ms.
  *
- *   npm run bench:throughput                       # 2 profiles x 40 rudiments, 2 recordings each
+ *   npm run bench:throughput                       # 6 profiles x 40 rudiments, 2 recordings each
  *   npm run bench:throughput -- --preset medium    # the issue's medium run (long)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { createNodePool } from '../dist/platform/node-pool.js';
 import { collectSoundfonts, BUILTIN_SOUNDFONT_NAMES } from '../dist/synth/soundfonts.js';
 import { loadAugmenter } from '../dist/dataset/augmenter.js';
 
-const { values } = parseArgs({ options: { preset: { type: 'string' }, workers: { type: 'string' }, augmentations: { type: 'string' } } });
+const { values } = parseArgs({ options: { preset: { type: 'string' }, workers: { type: 'string' }, augmentations: { type: 'string' }, profiles: { type: 'string' } } });
 const workers = Number(values.workers ?? 2);
 let augment = null;
 let presets = [];
@@ -33,7 +33,7 @@ const sources = await collectSoundfonts(BUILTIN_SOUNDFONT_NAMES, []);
 const audio = { soundfonts: sources.map((s) => ({ name: s.name, sha256: s.sha256 })), augmentations, augmentPresets: presets };
 const config = values.preset
   ? resolveConfig({ preset: values.preset, audio: { ...audio, augmentations: undefined } })
-  : resolveConfig({ profiles: 2, tempos: 1, audio });
+  : resolveConfig({ profiles: Number(values.profiles ?? 6), tempos: 1, audio });
 const base = mkdtempSync(join(tmpdir(), 'sousa-throughput-'));
 
 async function measure(n) {

@@ -49,14 +49,19 @@ export async function createNodePool(
       let failure: unknown = null;
       let writing = Promise.resolve();
       const lane = async (w: PoolWorker) => {
+        // A worker computes its next chunk while the main thread writes its previous result; at
+        // most one result per lane waits to be written, which bounds memory.
+        let laneWrite: Promise<void> = Promise.resolve();
         while (failure === null && next < chunks.length) {
           if (signal?.aborted) throw signal.reason;
           const c = chunks[next++]!;
           const r: ChunkResult = await w.api.compute(c);
+          await laneWrite;
           // writes are serialised on the main thread
           writing = writing.then(() => onResult(r));
-          await writing;
+          laneWrite = writing;
         }
+        await laneWrite;
       };
       await Promise.all(
         pool.map((w) =>
@@ -65,6 +70,9 @@ export async function createNodePool(
           }),
         ),
       );
+      await writing.catch((e: unknown) => {
+        failure ??= e;
+      });
       if (failure !== null) throw failure;
     },
     async close() {
