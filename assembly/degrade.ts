@@ -17,8 +17,71 @@ const BATCH: usize = 4096;
 // Static scratch for raw draws (2 per sample): no allocation, nothing held across calls.
 const RAW: usize = memory.data(<i32>(BATCH * 8), 16);
 
-/** Writes `count` raw outputs of the stream at `rng` to `out` (the `rngNextU32` sequence). */
+/**
+ * Writes `count` raw outputs of the stream at `rng` to `out` (the `rngNextU32` sequence). Long
+ * fills run as four interleaved segments (see `xoFill4`), short ones and the remainder serially.
+ */
 export function xoFill(rng: usize, out: usize, count: usize): void {
+  if (count >= XO_LANES_MIN) {
+    const q = count >> 2;
+    xoFill4(rng, out, q);
+    out += q << 4;
+    count -= q << 2;
+  }
+  xoFillSerial(rng, out, count);
+}
+
+// Below this many outputs the three jumps of `xoFill4` cost more than they save.
+// @ts-ignore: decorator
+@inline const XO_LANES_MIN: usize = 256;
+
+/**
+ * 4q outputs as four segments of q, one per SIMD lane: lane j starts from the state advanced by
+ * j q draws (jump-ahead, exact) and writes outputs [j q, (j + 1) q). Four independent recursions
+ * in one loop instead of one serial chain; the outputs and the final state (lane 3's, which has
+ * made 4q draws) are bit for bit those of `xoFillSerial`.
+ */
+function xoFill4(rng: usize, out: usize, q: usize): void {
+  const a = v128.load(rng);
+  const b = jumpState(a, <u32>q);
+  const c = jumpState(b, <u32>q);
+  const d = jumpState(c, <u32>q);
+  // Transpose: S_k holds word k of the four lane states.
+  const ab0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5);
+  const ab1 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+  const cd0 = v128.shuffle<i32>(c, d, 0, 4, 1, 5);
+  const cd1 = v128.shuffle<i32>(c, d, 2, 6, 3, 7);
+  let s0 = v128.shuffle<i64>(ab0, cd0, 0, 2);
+  let s1 = v128.shuffle<i64>(ab0, cd0, 1, 3);
+  let s2 = v128.shuffle<i64>(ab1, cd1, 0, 2);
+  let s3 = v128.shuffle<i64>(ab1, cd1, 1, 3);
+  const five = i32x4.splat(5);
+  const nine = i32x4.splat(9);
+  const stride = q << 2;
+  for (let i: usize = 0; i < q; i++) {
+    const m = i32x4.mul(s1, five);
+    const r = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), nine);
+    const p = out + (i << 2);
+    v128.store32_lane(p, r, 0);
+    v128.store32_lane(p + stride, r, 1);
+    v128.store32_lane(p + 2 * stride, r, 2);
+    v128.store32_lane(p + 3 * stride, r, 3);
+    const t = i32x4.shl(s1, 9);
+    s2 = v128.xor(s2, s0);
+    s3 = v128.xor(s3, s1);
+    s1 = v128.xor(s1, s2);
+    s0 = v128.xor(s0, s3);
+    s2 = v128.xor(s2, t);
+    s3 = v128.or(i32x4.shl(s3, 11), i32x4.shr_u(s3, 21));
+  }
+  store<u32>(rng, i32x4.extract_lane(s0, 3), 0);
+  store<u32>(rng, i32x4.extract_lane(s1, 3), 4);
+  store<u32>(rng, i32x4.extract_lane(s2, 3), 8);
+  store<u32>(rng, i32x4.extract_lane(s3, 3), 12);
+}
+
+/** `xoFill` one draw at a time. */
+function xoFillSerial(rng: usize, out: usize, count: usize): void {
   let s0 = load<u32>(rng, 0);
   let s1 = load<u32>(rng, 4);
   let s2 = load<u32>(rng, 8);
@@ -296,13 +359,18 @@ function jumpBuild(levels: i32): void {
 /** Advances the stream at `rng` by `count` raw draws (as `count` calls of rngNextU32 would). */
 export function xoJump(rng: usize, count: u32): void {
   if (count == 0) return;
+  v128.store(rng, jumpState(v128.load(rng), count));
+}
+
+/** The state (s0..s3 in lanes 0..3) advanced by `count` raw draws. */
+function jumpState(v: v128, count: u32): v128 {
+  if (count == 0) return v;
   const levels = 32 - <i32>clz<u32>(count);
   if (levels > jumpLevelsBuilt) jumpBuild(levels);
-  let v = v128.load(rng);
   for (let p = 0; p < levels; p++) {
     if (((count >>> p) & 1) != 0) v = jumpApply(JUMP + (<usize>p << 11), v);
   }
-  v128.store(rng, v);
+  return v;
 }
 
 /**
