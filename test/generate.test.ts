@@ -3,12 +3,13 @@
  * tables and their references; every MIDI file is parsed back against its stroke labels.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { readMidiNotes } from '../src/performance/index.js';
 import { query, sqlPath } from './helpers/duckdb.js';
+import { snapshot } from './helpers/snapshot.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'sousa-gen-'));
@@ -33,19 +34,6 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-/** Every file under a directory with its bytes, keyed by relative path. */
-export function snapshot(dir: string): Map<string, Buffer> {
-  const m = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else m.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return m;
-}
 
 function tbl(dir: string, name: string): string {
   return `read_parquet(${sqlPath(join(dir, 'labels', `${name}.parquet`))})`;

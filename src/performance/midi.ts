@@ -189,18 +189,7 @@ function checkMidiOptions(o: MidiOptions, perf: Performance): void {
  */
 export function performanceToMidiTonejs(perf: Performance, opts: Partial<MidiOptions> = {}): Uint8Array {
   const o: MidiOptions = { ...DEFAULT_MIDI_OPTIONS, ...opts };
-  if (!(Number.isInteger(o.ppq) && o.ppq >= 1 && o.ppq <= 0x7fff)) {
-    throw midiError(`ppq must be an integer 1..32767, got ${o.ppq} (performanceToMidi of ${perf.rudimentSlug})`);
-  }
-  if (!(Number.isInteger(o.channel) && o.channel >= 0 && o.channel <= 15)) {
-    throw midiError(`channel must be an integer 0..15, got ${o.channel} (performanceToMidi of ${perf.rudimentSlug})`);
-  }
-  if (!(Number.isInteger(o.key) && o.key >= 0 && o.key <= 127)) {
-    throw midiError(`key must be an integer 0..127, got ${o.key} (performanceToMidi of ${perf.rudimentSlug})`);
-  }
-  if (!(Number.isInteger(o.noteDurationTicks) && o.noteDurationTicks >= 1)) {
-    throw midiError(`noteDurationTicks must be an integer >= 1, got ${o.noteDurationTicks} (performanceToMidi of ${perf.rudimentSlug})`);
-  }
+  checkMidiOptions(o, perf);
   const strokes = perf.strokes.slice().sort((a, b) => a.actualTimeMs - b.actualTimeMs || a.index - b.index);
   const ticks = strokeTicks(
     strokes.map((s) => s.actualTimeMs),

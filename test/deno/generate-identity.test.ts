@@ -4,25 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { snapshot } from '../helpers/snapshot.js';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 const deno = join(root, 'node_modules/.bin/deno');
 
-function snapshot(dir: string): Map<string, Buffer> {
-  const m = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else m.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return m;
-}
 
 function runBoth(base: string, name: string, cliArgs: string[], denoArgs: string[]): { a: Map<string, Buffer>; b: Map<string, Buffer>; out: string } {
   const nodeOut = join(base, `${name}-node`);
