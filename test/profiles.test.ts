@@ -18,6 +18,7 @@ import {
   tierQuotas,
 } from '../src/profiles/index.js';
 import type { DimensionName, PlayerProfile, SkillTier, SquareMatrix } from '../src/profiles/index.js';
+import { pearson } from './helpers/audio-analysis.js';
 
 const ALL_DIMENSIONS = Object.keys(DIMENSION_BOUNDS) as DimensionName[];
 
@@ -59,28 +60,6 @@ function clampProbability(mean: number, sd: number, lo: number, hi: number): num
   return Phi((lo - mean) / sd) + 1 - Phi((hi - mean) / sd);
 }
 
-function pearson(x: readonly number[], y: readonly number[]): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i]! - mx;
-    const dy = y[i]! - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 function meanSd(x: readonly number[]): { mean: number; sd: number } {
   const mean = x.reduce((s, v) => s + v, 0) / x.length;

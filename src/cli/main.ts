@@ -296,9 +296,8 @@ async function cmdGenerate(args: string[]): Promise<number> {
           `${poolSize} worker${poolSize > 1 ? 's' : ''}`,
         ].filter(Boolean);
         progress.line(`generating ${e.totalSamples} samples (${parts.join(', ')}) into ${out}`);
-        if (e.chunksToDo < shardChunks(e.totalChunks, shard ?? null).length) {
-          progress.line(`resuming: ${shardChunks(e.totalChunks, shard ?? null).length - e.chunksToDo} of ${shardChunks(e.totalChunks, shard ?? null).length} chunks already complete`);
-        }
+        const mine = shardChunks(e.totalChunks, shard ?? null).length;
+        if (e.chunksToDo < mine) progress.line(`resuming: ${mine - e.chunksToDo} of ${mine} chunks already complete`);
         progress.start(e.totalSamples);
       } else if (e.type === 'chunk') {
         progress.update(e.samplesDone, `chunk ${e.chunk}`);
