@@ -17,6 +17,7 @@ export * from './biquad';
 export * from './dsp';
 export * from './fir';
 export * from './degrade';
+export * from './pcm';
 
 /** Allocates `bytes` bytes (16-byte aligned) in module memory. May grow memory. */
 export function alloc(bytes: usize): usize {

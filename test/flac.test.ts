@@ -11,6 +11,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFlac, encodeFlac, fullScale, quantizePcm, readFlacStreamInfo } from '../src/audio/flac.js';
 import { AudioCodecError } from '../src/errors.js';
+import { sharedSousa } from '../src/platform/wasm.js';
+import { rngFor } from '../src/random/index.js';
 import { createRenderer } from '../src/synth/renderer.js';
 import type { Renderer } from '../src/synth/renderer.js';
 import { IDENTITY_NOTES, renderIdentityFlac } from './helpers/identity-case.js';
@@ -64,6 +66,36 @@ describe('quantizePcm', () => {
 
   it('rejects non-finite samples with their frame', () => {
     expect(() => quantizePcm(Float32Array.from([0, 0.1, Number.NaN]), 24)).toThrow(/expected finite samples, got NaN at frame 2/);
+  });
+
+  it('the SIMD kernel the encoder uses gives exactly the same integers', async () => {
+    const wasm = await sharedSousa();
+    // Half-way values (k + 0.5) / top, values just around them, the clamp edges, tiny and random.
+    const xs: number[] = [0, -0, 1, -1, 1.5, -1.5, 2 ** -149, -(2 ** -149), 1 - 2 ** -24, -1 + 2 ** -24, 0.49999997, -0.49999997];
+    for (const bits of [16, 24] as const) {
+      const top = fullScale(bits);
+      for (let k = -40; k <= 40; k++) {
+        const h = Math.fround((k + 0.5) / top);
+        xs.push(h, Math.fround(h * (1 + 2 ** -23)), Math.fround(h * (1 - 2 ** -23)));
+      }
+    }
+    const rng = rngFor(7, 'flac/quantize');
+    for (let i = 0; i < 4003; i++) xs.push(rng.uniform(-1.2, 1.2));
+    const x = Float32Array.from(xs);
+    for (const bits of [16, 24] as const) {
+      const src = wasm.allocCopy(x);
+      const dst = wasm.alloc(x.length * 4);
+      expect(wasm.exports.quantizePcm(src, dst, x.length, fullScale(bits))).toBe(-1);
+      expect(Array.from(new Int32Array(wasm.memory.buffer, dst, x.length))).toEqual(Array.from(quantizePcm(x, bits)));
+      // A non-finite sample anywhere (SIMD body or scalar tail) is found at its index.
+      for (const at of [5, x.length - 2]) {
+        wasm.f32(src, x.length)[at] = at === 5 ? Number.POSITIVE_INFINITY : Number.NaN;
+        expect(wasm.exports.quantizePcm(src, dst, x.length, fullScale(bits))).toBe(at);
+        wasm.f32(src, x.length)[at] = 0;
+      }
+      wasm.free(src);
+      wasm.free(dst);
+    }
   });
 });
 

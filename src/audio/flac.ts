@@ -12,6 +12,7 @@
 import { AudioCodecError } from '../errors.js';
 import { loadFlacDecoder, loadLibFlac } from '../platform/flac.js';
 import type { LibFlac } from '../platform/flac.js';
+import { sharedSousa, type SousaWasm } from '../platform/wasm.js';
 
 /** Options of {@link encodeFlac}. */
 export interface FlacEncodeOptions {
@@ -21,6 +22,8 @@ export interface FlacEncodeOptions {
   bitsPerSample: 16 | 24;
   /** libFLAC compression level 0-8 (default 5, the `flac` command's default). */
   compressionLevel: number;
+  /** Kernels instance that quantises the samples (default: this thread's shared sousa.wasm). */
+  wasm?: SousaWasm;
 }
 
 /** Defaults of {@link FlacEncodeOptions}. */
@@ -30,7 +33,7 @@ export const DEFAULT_FLAC_ENCODE_OPTIONS: Readonly<FlacEncodeOptions> = Object.f
   compressionLevel: 5,
 });
 
-/** Frames handed to libFLAC per call: bounds the copy into its heap, not the output. */
+/** Frames quantised and handed to libFLAC per call: bounds the copies, not the output. */
 const ENCODE_CHUNK_FRAMES = 65_536;
 
 /** The STREAMINFO block of a FLAC file. */
@@ -90,10 +93,8 @@ export function quantizePcm(samples: Float32Array, bitsPerSample: 16 | 24): Int3
 export async function encodeFlac(channels: readonly Float32Array[], opts?: Partial<FlacEncodeOptions>): Promise<Uint8Array> {
   const o: FlacEncodeOptions = { ...DEFAULT_FLAC_ENCODE_OPTIONS, ...opts };
   checkEncodeInput(channels, o);
-  const frames = channels[0]!.length;
-  const pcm = channels.map((ch) => quantizePcm(ch, o.bitsPerSample));
-  const flac = await loadLibFlac();
-  return encodeInts(flac, pcm, frames, o);
+  const [flac, wasm] = await Promise.all([loadLibFlac(), o.wasm ?? sharedSousa()]);
+  return encodeChannels(flac, wasm, channels, o);
 }
 
 function checkEncodeInput(channels: readonly Float32Array[], o: FlacEncodeOptions): void {
@@ -126,13 +127,47 @@ interface StreamMetadata {
   md5sum: string;
 }
 
-function encodeInts(flac: LibFlac, pcm: readonly Int32Array<ArrayBuffer>[], frames: number, o: FlacEncodeOptions): Uint8Array {
+/**
+ * Quantises and encodes chunk by chunk: each channel's chunk goes through the `quantizePcm` kernel
+ * (the same rule as {@link quantizePcm}, SIMD) into module memory, and libFLAC copies it from there.
+ */
+function encodeChannels(flac: LibFlac, wasm: SousaWasm, channels: readonly Float32Array[], o: FlacEncodeOptions): Uint8Array {
+  const frames = channels[0]!.length;
+  const chunkFrames = Math.min(ENCODE_CHUNK_FRAMES, frames);
+  const src = wasm.alloc(chunkFrames * 4);
+  const dst = channels.map(() => wasm.alloc(chunkFrames * 4));
+  const top = fullScale(o.bitsPerSample);
+  try {
+    return encodeChunks(flac, channels.length, frames, o, (start, n) => {
+      return channels.map((ch, c) => {
+        wasm.f32(src, n).set(ch.subarray(start, start + n));
+        const bad = wasm.exports.quantizePcm(src, dst[c]!, n, top);
+        if (bad >= 0) {
+          const at = start + bad;
+          throw new AudioCodecError('PCM_NOT_FINITE', `expected finite samples, got ${ch[at]} at frame ${at}${channels.length > 1 ? ` of channel ${c}` : ''}`);
+        }
+        return new Int32Array(wasm.memory.buffer as ArrayBuffer, dst[c]!, n);
+      });
+    });
+  } finally {
+    wasm.free(src);
+    for (const p of dst) wasm.free(p);
+  }
+}
+
+function encodeChunks(
+  flac: LibFlac,
+  channelCount: number,
+  frames: number,
+  o: FlacEncodeOptions,
+  chunk: (start: number, n: number) => Int32Array<ArrayBuffer>[],
+): Uint8Array {
   const level = o.compressionLevel as Parameters<LibFlac['create_libflac_encoder']>[3];
-  const encoder = flac.create_libflac_encoder(o.sampleRateHz, pcm.length, o.bitsPerSample, level, frames, false);
+  const encoder = flac.create_libflac_encoder(o.sampleRateHz, channelCount, o.bitsPerSample, level, frames, false);
   if (!encoder) {
     throw new AudioCodecError(
       'FLAC_ENCODER_FAILED',
-      `libFLAC refused the stream parameters (${pcm.length} ch, ${o.bitsPerSample} bit, ${o.sampleRateHz} Hz, level ${o.compressionLevel})`,
+      `libFLAC refused the stream parameters (${channelCount} ch, ${o.bitsPerSample} bit, ${o.sampleRateHz} Hz, level ${o.compressionLevel})`,
     );
   }
   const chunks: Uint8Array[] = [];
@@ -150,7 +185,7 @@ function encodeInts(flac: LibFlac, pcm: readonly Int32Array<ArrayBuffer>[], fram
     if (status !== 0) throw new AudioCodecError('FLAC_ENCODER_FAILED', `libFLAC encoder init failed with status ${status}`);
     for (let start = 0; start < frames; start += ENCODE_CHUNK_FRAMES) {
       const n = Math.min(ENCODE_CHUNK_FRAMES, frames - start);
-      if (!flac.FLAC__stream_encoder_process(encoder, pcm.map((ch) => ch.subarray(start, start + n)), n)) {
+      if (!flac.FLAC__stream_encoder_process(encoder, chunk(start, n), n)) {
         throw new AudioCodecError(
           'FLAC_ENCODER_FAILED',
           `libFLAC failed at frame ${start} with encoder state ${flac.FLAC__stream_encoder_get_state(encoder)}`,

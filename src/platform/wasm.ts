@@ -249,6 +249,8 @@ export interface SousaExports extends AugmentExports {
   convolveDirect(xPad: number, hRev: number, irLength: number, y: number, from: number, to: number): void;
   /** TDF-II biquad cascade in place; f64 coefficients (5/section) and state (2/section). */
   biquadCascade(buf: number, n: number, coeffs: number, state: number, sections: number): void;
+  /** f32 -> i32 `floor(x * top + 0.5)` clamped to [-top - 1, top]; first non-finite index or -1. */
+  quantizePcm(src: number, dst: number, n: number, top: number): number;
 }
 
 /** Names every {@link SousaExports} member must have in the instance (checked at instantiation). */
@@ -289,6 +291,7 @@ export const SOUSA_EXPORT_NAMES = [
   'convolveFftBlock',
   'convolveDirect',
   'biquadCascade',
+  'quantizePcm',
   ...AUGMENT_EXPORT_NAMES,
 ] as const satisfies readonly (keyof SousaExports)[];
 
