@@ -109,6 +109,10 @@ function checkEncodeInput(channels: readonly Float32Array[], o: FlacEncodeOption
     }
   });
   if (frames < 1) throw new AudioCodecError('FLAC_INPUT_INVALID', 'expected at least 1 frame, got 0');
+  checkEncodeOptions(o);
+}
+
+function checkEncodeOptions(o: FlacEncodeOptions): void {
   if (o.bitsPerSample !== 16 && o.bitsPerSample !== 24) {
     throw new AudioCodecError('FLAC_OPTIONS_INVALID', `bitsPerSample must be 16 or 24, got ${String(o.bitsPerSample)}`);
   }
@@ -128,29 +132,81 @@ interface StreamMetadata {
 }
 
 /**
+ * Encodes planar float audio that already sits in module memory of `wasm` (one pointer per channel,
+ * `frames` f32 samples each, e.g. the buffer the augmentation chain worked on): nothing is copied
+ * out to JavaScript. Same bytes as {@link encodeFlac} on the same samples. Rejects with
+ * {@link AudioCodecError} on bad input or an encoder failure.
+ */
+export async function encodeFlacAt(
+  wasm: SousaWasm,
+  channelPtrs: readonly number[],
+  frames: number,
+  opts?: Partial<Omit<FlacEncodeOptions, 'wasm'>>,
+): Promise<Uint8Array> {
+  const o: FlacEncodeOptions = { ...DEFAULT_FLAC_ENCODE_OPTIONS, ...opts };
+  if (!Array.isArray(channelPtrs) || channelPtrs.length < 1 || channelPtrs.length > 8) {
+    throw new AudioCodecError('FLAC_INPUT_INVALID', `expected 1-8 channel pointers, got ${Array.isArray(channelPtrs) ? channelPtrs.length : typeof channelPtrs}`);
+  }
+  const size = wasm.memory.buffer.byteLength;
+  if (!(Number.isInteger(frames) && frames >= 1)) throw new AudioCodecError('FLAC_INPUT_INVALID', `expected at least 1 frame, got ${frames}`);
+  channelPtrs.forEach((p, i) => {
+    if (!(Number.isInteger(p) && p > 0 && p % 4 === 0 && p + frames * 4 <= size)) {
+      throw new AudioCodecError('FLAC_INPUT_INVALID', `expected channel ${i} at a 4-byte aligned pointer with ${frames} frames inside module memory, got ${p}`);
+    }
+  });
+  checkEncodeOptions(o);
+  const flac = await loadLibFlac();
+  return encodeFromMemory(flac, wasm, channelPtrs.length, frames, o, (c, start) => channelPtrs[c]! + start * 4);
+}
+
+/**
  * Quantises and encodes chunk by chunk: each channel's chunk goes through the `quantizePcm` kernel
  * (the same rule as {@link quantizePcm}, SIMD) into module memory, and libFLAC copies it from there.
  */
 function encodeChannels(flac: LibFlac, wasm: SousaWasm, channels: readonly Float32Array[], o: FlacEncodeOptions): Uint8Array {
-  const frames = channels[0]!.length;
-  const chunkFrames = Math.min(ENCODE_CHUNK_FRAMES, frames);
-  const src = wasm.alloc(chunkFrames * 4);
-  const dst = channels.map(() => wasm.alloc(chunkFrames * 4));
-  const top = fullScale(o.bitsPerSample);
+  const src = wasm.alloc(Math.min(ENCODE_CHUNK_FRAMES, channels[0]!.length) * 4);
   try {
-    return encodeChunks(flac, channels.length, frames, o, (start, n) => {
-      return channels.map((ch, c) => {
-        wasm.f32(src, n).set(ch.subarray(start, start + n));
-        const bad = wasm.exports.quantizePcm(src, dst[c]!, n, top);
-        if (bad >= 0) {
-          const at = start + bad;
-          throw new AudioCodecError('PCM_NOT_FINITE', `expected finite samples, got ${ch[at]} at frame ${at}${channels.length > 1 ? ` of channel ${c}` : ''}`);
-        }
-        return new Int32Array(wasm.memory.buffer as ArrayBuffer, dst[c]!, n);
-      });
+    return encodeFromMemory(flac, wasm, channels.length, channels[0]!.length, o, (c, start, n) => {
+      wasm.f32(src, n).set(channels[c]!.subarray(start, start + n));
+      return src;
     });
   } finally {
     wasm.free(src);
+  }
+}
+
+/**
+ * The encoder loop: `source(c, start, n)` returns where frames [start, start + n) of channel c are
+ * in module memory (as f32); they are quantised into per-channel blocks that libFLAC copies.
+ */
+function encodeFromMemory(
+  flac: LibFlac,
+  wasm: SousaWasm,
+  channelCount: number,
+  frames: number,
+  o: FlacEncodeOptions,
+  source: (c: number, start: number, n: number) => number,
+): Uint8Array {
+  const chunkFrames = Math.min(ENCODE_CHUNK_FRAMES, frames);
+  const dst: number[] = [];
+  for (let c = 0; c < channelCount; c++) dst.push(wasm.alloc(chunkFrames * 4));
+  const top = fullScale(o.bitsPerSample);
+  try {
+    return encodeChunks(flac, channelCount, frames, o, (start, n) => {
+      const blocks: Int32Array<ArrayBuffer>[] = [];
+      for (let c = 0; c < channelCount; c++) {
+        const from = source(c, start, n);
+        const bad = wasm.exports.quantizePcm(from, dst[c]!, n, top);
+        if (bad >= 0) {
+          const value = wasm.f32(from + bad * 4, 1)[0];
+          throw new AudioCodecError('PCM_NOT_FINITE', `expected finite samples, got ${value} at frame ${start + bad}${channelCount > 1 ? ` of channel ${c}` : ''}`);
+        }
+      }
+      // Views made after every call that could grow memory.
+      for (let c = 0; c < channelCount; c++) blocks.push(new Int32Array(wasm.memory.buffer as ArrayBuffer, dst[c]!, n));
+      return blocks;
+    });
+  } finally {
     for (const p of dst) wasm.free(p);
   }
 }

@@ -110,6 +110,31 @@ function preparedIr(ir: ImpulseResponseInput, fs: number): PreparedIr {
  * non-finite input (naming the sample).
  */
 export async function augmentAudio(audio: Float32Array, opts: AugmentAudioOptions): Promise<AugmentedAudio> {
+  if (!(audio instanceof Float32Array) || audio.length === 0) {
+    throw new AugmentError(
+      'AUGMENT_EMPTY',
+      `expected a non-empty Float32Array of audio, got ${audio instanceof Float32Array ? '0 samples' : typeof audio} (sample ${String(opts.sampleId)})`,
+    );
+  }
+  const wasm = opts.wasm ?? (await ensureKernels());
+  const n = audio.length;
+  const ptr = wasm.alloc(n * 4);
+  try {
+    wasm.f32(ptr, n).set(audio);
+    const params = augmentAt(wasm, ptr, n, opts);
+    return { audio: wasm.f32(ptr, n).slice(), params };
+  } finally {
+    wasm.free(ptr);
+  }
+}
+
+/**
+ * {@link augmentAudio} in place on the `n` f32 samples at `ptr` in the module memory of `wasm`
+ * (the caller allocated them with `wasm.alloc`): no copies in or out, for callers that keep the
+ * audio in module memory (the dataset engine encodes FLAC straight from there). Returns the
+ * parameters applied; throws {@link AugmentError} as augmentAudio does.
+ */
+export function augmentAt(wasm: SousaWasm, ptr: number, n: number, opts: Omit<AugmentAudioOptions, 'wasm'>): AugmentationParams {
   const { sampleId } = opts;
   if (typeof sampleId !== 'string' || sampleId === '') {
     throw new AugmentError('AUGMENT_OPTIONS', `expected a non-empty sampleId, got ${JSON.stringify(sampleId)} (in augmentAudio)`);
@@ -123,32 +148,24 @@ export async function augmentAudio(audio: Float32Array, opts: AugmentAudioOption
   if (!(Number.isInteger(fs) && fs >= 8000 && fs <= 192_000)) {
     throw new AugmentError('AUGMENT_OPTIONS', `expected sampleRateHz to be an integer 8000-192000, got ${fs} (sample ${sampleId})`);
   }
-  if (!(audio instanceof Float32Array) || audio.length === 0) {
-    throw new AugmentError('AUGMENT_EMPTY', `expected a non-empty Float32Array of audio, got ${audio instanceof Float32Array ? '0 samples' : typeof audio} (sample ${sampleId})`);
+  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(ptr) && ptr > 0 && ptr % 4 === 0 && ptr + n * 4 <= wasm.memory.buffer.byteLength)) {
+    throw new AugmentError('AUGMENT_EMPTY', `expected a non-empty block of f32 samples in module memory, got ${n} samples at ${ptr} (sample ${sampleId})`);
   }
-  const wasm = opts.wasm ?? (await ensureKernels());
-  const n = audio.length;
   const where = `sample ${sampleId}, preset ${preset}`;
-  const ptr = wasm.alloc(n * 4);
-  try {
-    wasm.f32(ptr, n).set(audio);
-    const bad = firstNonFiniteAt(wasm, ptr, n);
-    if (bad >= 0) {
-      throw new AugmentError('AUGMENT_NOT_FINITE', `expected finite audio, got ${audio[bad]} at index ${bad} (${where})`);
-    }
-    // Silence stays silent: the noise levels are relative to the signal and the normalisation
-    // would turn the dither of an empty recording into full-scale noise.
-    const silent = peakAbsAt(wasm, ptr, n) === 0;
-    const params = runPreset(wasm, silent ? null : ptr, n, PRESET_SPECS[preset], preset, seed, sampleId, fs, opts.impulseResponses ?? []);
-    peakNormalizeAt(wasm, ptr, n, OUTPUT_PEAK_DB);
-    const badOut = firstNonFiniteAt(wasm, ptr, n);
-    if (badOut >= 0) {
-      throw new AugmentError('AUGMENT_NOT_FINITE', `augmentation produced a non-finite sample at index ${badOut} (${where}): this is a bug, please report it`);
-    }
-    return { audio: wasm.f32(ptr, n).slice(), params };
-  } finally {
-    wasm.free(ptr);
+  const bad = firstNonFiniteAt(wasm, ptr, n);
+  if (bad >= 0) {
+    throw new AugmentError('AUGMENT_NOT_FINITE', `expected finite audio, got ${wasm.f32(ptr + bad * 4, 1)[0]} at index ${bad} (${where})`);
   }
+  // Silence stays silent: the noise levels are relative to the signal and the normalisation
+  // would turn the dither of an empty recording into full-scale noise.
+  const silent = peakAbsAt(wasm, ptr, n) === 0;
+  const params = runPreset(wasm, silent ? null : ptr, n, PRESET_SPECS[preset], preset, seed, sampleId, fs, opts.impulseResponses ?? []);
+  peakNormalizeAt(wasm, ptr, n, OUTPUT_PEAK_DB);
+  const badOut = firstNonFiniteAt(wasm, ptr, n);
+  if (badOut >= 0) {
+    throw new AugmentError('AUGMENT_NOT_FINITE', `augmentation produced a non-finite sample at index ${badOut} (${where}): this is a bug, please report it`);
+  }
+  return params;
 }
 
 /**

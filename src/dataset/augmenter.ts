@@ -2,7 +2,7 @@
  * Adapts the augmentation stage (src/augment) to the engine's {@link Augmenter} shape, with the
  * run's user impulse responses bound in.
  */
-import { augmentAudio } from '../augment/index.js';
+import { augmentAt } from '../augment/index.js';
 import type { Augmenter } from './engine.js';
 
 /** A decoded user impulse response (mono, 44.1 kHz). */
@@ -12,8 +12,5 @@ export interface ImpulseResponse {
 }
 
 export async function loadAugmenter(impulseResponses: readonly ImpulseResponse[] = []): Promise<Augmenter> {
-  return async (audio, opts) => {
-    const r = await augmentAudio(audio, { ...opts, impulseResponses });
-    return { audio: r.audio, params: { ...r.params } };
-  };
+  return async (wasm, ptr, n, opts) => ({ ...augmentAt(wasm, ptr, n, { ...opts, impulseResponses }) });
 }

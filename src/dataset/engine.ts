@@ -14,7 +14,8 @@ import { exerciseScores, measureLabels, strokeLabels } from '../labels/index.js'
 import type { PlayerProfile } from '../profiles/types.js';
 import { createRenderer, type Renderer, type RenderNote } from '../synth/renderer.js';
 import type { SoundfontSource } from '../synth/soundfonts.js';
-import { encodeFlac } from '../audio/flac.js';
+import { encodeFlac, encodeFlacAt } from '../audio/flac.js';
+import { sharedSousa, type SousaWasm } from '../platform/wasm.js';
 import { SynthError } from '../errors.js';
 import { loadParquetWasm } from '../platform/parquet.js';
 import { MemorySink, ParquetStreamWriter } from './parquet.js';
@@ -23,11 +24,17 @@ import { AUGMENTATION_COLUMNS, TABLES, TABLE_NAMES, type TableName } from './sch
 import { splitOf, type Splits } from './splits.js';
 import { planPerformances, type DatasetConfig, type PlannedPerformance, type PlannedVariant } from './plan.js';
 
-/** Augments one recording; returns new audio (same length, same onsets) and the applied parameters. */
+/**
+ * Augments one recording in place: the `n` f32 samples at `ptr` in the module memory of `wasm`
+ * (same length, same onsets after); returns the applied parameters. The audio stays in module
+ * memory from the augmentation to the FLAC encoder, so no copy of it reaches the JS heap.
+ */
 export type Augmenter = (
-  audio: Float32Array,
+  wasm: SousaWasm,
+  ptr: number,
+  n: number,
   opts: { presetName: string; seed: number; sampleId: string; sampleRateHz: number },
-) => Promise<{ audio: Float32Array; params: Readonly<Record<string, string | number | null>> }>;
+) => Promise<Readonly<Record<string, string | number | null>>>;
 
 /** A file produced by a chunk, relative to the dataset root. */
 export interface OutputFile {
@@ -54,6 +61,9 @@ export interface EngineOptions {
   /** Augmentation stage, required when the configuration has augmentations. */
   augment?: Augmenter;
 }
+
+/** Every FLAC of a dataset: 44.1 kHz, 24-bit (SOUSA's PCM_24). */
+const FLAC_OPTIONS = Object.freeze({ sampleRateHz: 44_100, bitsPerSample: 24 as const });
 
 const EMPTY_AUG: Readonly<Record<string, CellValue>> = Object.freeze(
   Object.fromEntries(AUGMENTATION_COLUMNS.map((c) => [c.name, null])),
@@ -172,21 +182,31 @@ export class SampleEngine {
       dry = out.channels;
       rendered.set(v.soundfont, dry);
     }
-    let channels = dry;
+    const frames = dry[0]!.length;
     let params: Record<string, CellValue> = { ...EMPTY_AUG };
-    if (v.preset !== null) {
-      if (!this.opts.augment) {
+    let bytes: Uint8Array;
+    if (v.preset === null) {
+      bytes = await encodeFlac(dry, FLAC_OPTIONS);
+    } else {
+      const augment = this.opts.augment;
+      if (!augment) {
         throw new SynthError('AUGMENT_UNAVAILABLE', `sample ${v.sampleId} needs preset ${v.preset} but no augmentation stage was given`);
       }
-      channels = [];
-      for (const ch of dry) {
-        const r = await this.opts.augment(ch, { presetName: v.preset, seed: this.config.seed, sampleId: v.sampleId, sampleRateHz: 44_100 });
-        channels.push(r.audio);
-        params = { ...params, ...r.params };
+      const wasm = await sharedSousa();
+      const ptrs: number[] = [];
+      try {
+        for (const ch of dry) {
+          const ptr = wasm.alloc(frames * 4);
+          ptrs.push(ptr);
+          wasm.f32(ptr, frames).set(ch);
+          const applied = await augment(wasm, ptr, frames, { presetName: v.preset, seed: this.config.seed, sampleId: v.sampleId, sampleRateHz: 44_100 });
+          params = { ...params, ...applied };
+        }
+        bytes = await encodeFlacAt(wasm, ptrs, frames, FLAC_OPTIONS);
+      } finally {
+        for (const p of ptrs) wasm.free(p);
       }
     }
-    const frames = channels[0]!.length;
-    const bytes = await encodeFlac(channels, { sampleRateHz: 44_100, bitsPerSample: 24 });
     const path = `audio/${perf.rudimentSlug}/${v.sampleId}.flac`;
     files.push({ path, bytes });
     return { path, frames, durationSec: frames / 44_100, params };

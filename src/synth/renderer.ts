@@ -455,26 +455,33 @@ function finish(
     frames = end + tailFrames;
     copy = Math.min(end, rendered);
   }
-  const outL = new Float32Array(frames);
-  const outR = new Float32Array(frames);
-  outL.set(left.subarray(0, copy));
-  outR.set(right.subarray(0, copy));
-  if (truncated) {
-    const fade = Math.min(tailFrames, frames);
-    for (let i = 0; i < fade; i++) {
-      const g = (fade - 1 - i) / fade;
-      const at = frames - fade + i;
+  // A cut tail fades out linearly over the tail length: gain (fade - 1 - i) / fade, applied to
+  // each channel (rounded to float32) before a mono mix.
+  const fade = truncated ? Math.min(tailFrames, frames) : 0;
+  const fadeFrom = frames - fade;
+  const f32 = Math.fround;
+  let out: Float32Array[];
+  if (channels === 2) {
+    const outL = new Float32Array(frames);
+    const outR = new Float32Array(frames);
+    outL.set(left.subarray(0, copy));
+    outR.set(right.subarray(0, copy));
+    for (let at = fadeFrom; at < frames; at++) {
+      const g = (frames - 1 - at) / fade;
       outL[at] = outL[at]! * g;
       outR[at] = outR[at]! * g;
     }
-  }
-  let out: Float32Array[];
-  if (channels === 2) {
     out = [outL, outR];
   } else {
     // (l + r) / 2 is exact in double for float32 inputs and equals l when the channels are equal.
-    for (let i = 0; i < frames; i++) outL[i] = (outL[i]! + outR[i]!) * 0.5;
-    out = [outL];
+    const mono = new Float32Array(frames);
+    const plain = Math.min(copy, fadeFrom);
+    for (let i = 0; i < plain; i++) mono[i] = (left[i]! + right[i]!) * 0.5;
+    for (let at = fadeFrom; at < copy; at++) {
+      const g = (frames - 1 - at) / fade;
+      mono[at] = (f32(left[at]! * g) + f32(right[at]! * g)) * 0.5;
+    }
+    out = [mono];
   }
   let peak = 0;
   for (const ch of out) {
