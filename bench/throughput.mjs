@@ -2,9 +2,11 @@
  * Throughput and memory of generation with audio (and augmentation when available), on 1 worker
  * and on N workers (default 2), in the same run: samples/s per core, total, the speed-up ratio
  * (target >= 1.8x on 2 cores), and what the `full` preset (100,000 samples) would take on 16
- * cores. Memory: RSS of the whole process (main thread + worker threads) sampled every 250 ms.
+ * cores. The default run is long enough (~30 s per side) that per-thread start-up (JIT warm-up,
+ * wasm tier-up) does not dominate; `--profiles 6` is a quick check. Memory: RSS of the whole
+ * process (main thread + worker threads) sampled every 250 ms.
  *
- *   npm run bench:throughput                       # 6 profiles x 40 rudiments, 2 recordings each
+ *   npm run bench:throughput                       # 18 profiles x 40 rudiments, 2 recordings each (1,440 samples)
  *   npm run bench:throughput -- --preset medium    # the issue's medium run (long)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +35,7 @@ const sources = await collectSoundfonts(BUILTIN_SOUNDFONT_NAMES, []);
 const audio = { soundfonts: sources.map((s) => ({ name: s.name, sha256: s.sha256 })), augmentations, augmentPresets: presets };
 const config = values.preset
   ? resolveConfig({ preset: values.preset, audio: { ...audio, augmentations: undefined } })
-  : resolveConfig({ profiles: Number(values.profiles ?? 6), tempos: 1, audio });
+  : resolveConfig({ profiles: Number(values.profiles ?? 18), tempos: 1, audio });
 const base = mkdtempSync(join(tmpdir(), 'sousa-throughput-'));
 
 async function measure(n) {
