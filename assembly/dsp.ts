@@ -296,6 +296,28 @@ export function compress(
   const makeup = fastExp2(makeupDb * LOG2_PER_DB);
   const ca = <f32>attackCoeff;
   const cr = <f32>releaseCoeff;
+  const ica: f32 = 1 - ca;
+  const icr: f32 = 1 - cr;
+  let yl = <f32>load<f64>(state);
+  for (let done: usize = 0; done < n; done += COMP_BATCH) {
+    const c = min<usize>(COMP_BATCH, n - done);
+    const src = buf + (done << 2);
+    compressorCurvePass(src, c, thresholdDb, ratio, kneeDb);
+    for (let o: usize = 0; o < c << 2; o += 4) {
+      const xl = load<f32>(COMP_SCRATCH + o);
+      // Both candidates (attack, release) are computed while the comparison resolves: the same
+      // arithmetic as k yl + (1 - k) xl with k chosen first, off the recursion's critical path.
+      yl = select<f32>(ca * yl + ica * xl, cr * yl + icr * xl, xl > yl);
+      store<f32>(COMP_SCRATCH + o, yl);
+    }
+    compressorGainPass(src, c, makeup);
+  }
+  store<f64>(state, <f64>yl);
+}
+
+/** Gain reduction in dB (input level - static curve) of c samples at src into COMP_SCRATCH. */
+// @ts-ignore: decorator
+@inline function compressorCurvePass(src: usize, c: usize, thresholdDb: f32, ratio: f32, kneeDb: f32): void {
   const w = max<f32>(kneeDb, 0);
   const T = f32x4.splat(thresholdDb);
   const W = f32x4.splat(w);
@@ -306,46 +328,139 @@ export function compress(
   const kneeOn = w > 0 ? i32x4.splat(-1) : i32x4.splat(0);
   const dbPerLog2 = f32x4.splat(DB_PER_LOG2);
   const tiny = f32x4.splat(1e-30);
-  let yl = <f32>load<f64>(state);
+  const cb = c << 2;
+  let o: usize = 0;
+  for (; o + 16 <= cb; o += 16) {
+    const a = f32x4.pmax(tiny, f32x4.abs(v128.load(src + o)));
+    const xDb = f32x4.mul(dbPerLog2, log2x4(a));
+    const d = f32x4.sub(xDb, T);
+    const above = f32x4.mul(d, slope);
+    const u = f32x4.add(d, halfW);
+    const knee = f32x4.mul(f32x4.mul(u, u), kneeScale);
+    const inKnee = v128.and(f32x4.le(f32x4.abs(d), halfW), kneeOn);
+    const below = f32x4.le(f32x4.mul(d, f32x4.splat(2)), f32x4.neg(W));
+    const xl = v128.andnot(v128.bitselect(knee, above, inKnee), below);
+    v128.store(COMP_SCRATCH + o, xl);
+  }
+  for (; o < cb; o += 4) {
+    const a = max<f32>(1e-30, abs<f32>(load<f32>(src + o)));
+    const xDb = DB_PER_LOG2 * fastLog2(a);
+    store<f32>(COMP_SCRATCH + o, xDb - compressorCurveDb(xDb, thresholdDb, ratio, kneeDb));
+  }
+}
+
+/** src[i] *= makeup * 10^(-COMP_SCRATCH[i] / 20) for c samples. */
+// @ts-ignore: decorator
+@inline function compressorGainPass(src: usize, c: usize, makeup: f32): void {
+  const cb = c << 2;
+  const mk = f32x4.splat(makeup);
+  const toLog2 = f32x4.splat(-LOG2_PER_DB);
+  let o: usize = 0;
+  for (; o + 16 <= cb; o += 16) {
+    const g = f32x4.mul(mk, exp2x4(f32x4.mul(v128.load(COMP_SCRATCH + o), toLog2)));
+    v128.store(src + o, f32x4.mul(v128.load(src + o), g));
+  }
+  for (; o < cb; o += 4) {
+    store<f32>(src + o, load<f32>(src + o) * makeup * fastExp2(-load<f32>(COMP_SCRATCH + o) * LOG2_PER_DB));
+  }
+}
+
+/**
+ * `compress` followed by `biquadPair` on the same n samples, with the same bits as the two calls in
+ * sequence, in about the time of the slower one: both inner loops are serial recursions (the
+ * smoother's and the filters'), so the biquads of the previous batch run in the smoother's loop of
+ * the current batch, two independent dependency chains the CPU overlaps. States as in the two
+ * kernels (compressor: 1 f64 at compState; biquads: 10 f64 coefficients, 4 f64 state).
+ */
+export function compressBiquadPair(
+  buf: usize,
+  n: usize,
+  thresholdDb: f32,
+  ratio: f32,
+  kneeDb: f32,
+  attackCoeff: f64,
+  releaseCoeff: f64,
+  makeupDb: f32,
+  compState: usize,
+  coeffs: usize,
+  bqState: usize,
+): void {
+  const makeup = fastExp2(makeupDb * LOG2_PER_DB);
+  const ca = <f32>attackCoeff;
+  const cr = <f32>releaseCoeff;
+  const ica: f32 = 1 - ca;
+  const icr: f32 = 1 - cr;
+  const b0 = load<f64>(coeffs, 0), b1 = load<f64>(coeffs, 8), b2 = load<f64>(coeffs, 16);
+  const a1 = load<f64>(coeffs, 24), a2 = load<f64>(coeffs, 32);
+  const c0 = load<f64>(coeffs, 40), c1 = load<f64>(coeffs, 48), c2 = load<f64>(coeffs, 56);
+  const d1 = load<f64>(coeffs, 64), d2 = load<f64>(coeffs, 72);
+  let z1 = load<f64>(bqState, 0), z2 = load<f64>(bqState, 8);
+  let w1 = load<f64>(bqState, 16), w2 = load<f64>(bqState, 24);
+  let yl = <f32>load<f64>(compState);
+  let prev: usize = 0;
+  let prevC: usize = 0;
   for (let done: usize = 0; done < n; done += COMP_BATCH) {
     const c = min<usize>(COMP_BATCH, n - done);
     const src = buf + (done << 2);
-    const cb = c << 2;
-    let o: usize = 0;
-    for (; o + 16 <= cb; o += 16) {
-      const a = f32x4.pmax(tiny, f32x4.abs(v128.load(src + o)));
-      const xDb = f32x4.mul(dbPerLog2, log2x4(a));
-      const d = f32x4.sub(xDb, T);
-      const above = f32x4.mul(d, slope);
-      const u = f32x4.add(d, halfW);
-      const knee = f32x4.mul(f32x4.mul(u, u), kneeScale);
-      const inKnee = v128.and(f32x4.le(f32x4.abs(d), halfW), kneeOn);
-      const below = f32x4.le(f32x4.mul(d, f32x4.splat(2)), f32x4.neg(W));
-      const xl = v128.andnot(v128.bitselect(knee, above, inKnee), below);
-      v128.store(COMP_SCRATCH + o, xl);
-    }
-    for (; o < cb; o += 4) {
-      const a = max<f32>(1e-30, abs<f32>(load<f32>(src + o)));
-      const xDb = DB_PER_LOG2 * fastLog2(a);
-      store<f32>(COMP_SCRATCH + o, xDb - compressorCurveDb(xDb, thresholdDb, ratio, kneeDb));
-    }
-    for (o = 0; o < cb; o += 4) {
+    compressorCurvePass(src, c, thresholdDb, ratio, kneeDb);
+    const common = min<usize>(c, prevC);
+    let i: usize = 0;
+    for (; i < common; i++) {
+      const o = i << 2;
       const xl = load<f32>(COMP_SCRATCH + o);
-      const k = select<f32>(ca, cr, xl > yl);
-      yl = k * yl + (1 - k) * xl;
+      // Both candidates (attack, release) are computed while the comparison resolves: the same
+      // arithmetic as k yl + (1 - k) xl with k chosen first, off the recursion's critical path.
+      yl = select<f32>(ca * yl + ica * xl, cr * yl + icr * xl, xl > yl);
+      store<f32>(COMP_SCRATCH + o, yl);
+      const p = prev + o;
+      const x = <f64>load<f32>(p);
+      const y = b0 * x + z1;
+      z1 = b1 * x - a1 * y + z2;
+      z2 = b2 * x - a2 * y;
+      const u = c0 * y + w1;
+      w1 = c1 * y - d1 * u + w2;
+      w2 = c2 * y - d2 * u;
+      store<f32>(p, <f32>u);
+    }
+    for (let j = i; j < c; j++) {
+      const o = j << 2;
+      const xl = load<f32>(COMP_SCRATCH + o);
+      // Both candidates (attack, release) are computed while the comparison resolves: the same
+      // arithmetic as k yl + (1 - k) xl with k chosen first, off the recursion's critical path.
+      yl = select<f32>(ca * yl + ica * xl, cr * yl + icr * xl, xl > yl);
       store<f32>(COMP_SCRATCH + o, yl);
     }
-    const mk = f32x4.splat(makeup);
-    const toLog2 = f32x4.splat(-LOG2_PER_DB);
-    for (o = 0; o + 16 <= cb; o += 16) {
-      const g = f32x4.mul(mk, exp2x4(f32x4.mul(v128.load(COMP_SCRATCH + o), toLog2)));
-      v128.store(src + o, f32x4.mul(v128.load(src + o), g));
+    for (let j = i; j < prevC; j++) {
+      const p = prev + (j << 2);
+      const x = <f64>load<f32>(p);
+      const y = b0 * x + z1;
+      z1 = b1 * x - a1 * y + z2;
+      z2 = b2 * x - a2 * y;
+      const u = c0 * y + w1;
+      w1 = c1 * y - d1 * u + w2;
+      w2 = c2 * y - d2 * u;
+      store<f32>(p, <f32>u);
     }
-    for (; o < cb; o += 4) {
-      store<f32>(src + o, load<f32>(src + o) * makeup * fastExp2(-load<f32>(COMP_SCRATCH + o) * LOG2_PER_DB));
-    }
+    compressorGainPass(src, c, makeup);
+    prev = src;
+    prevC = c;
   }
-  store<f64>(state, <f64>yl);
+  for (let j: usize = 0; j < prevC; j++) {
+    const p = prev + (j << 2);
+    const x = <f64>load<f32>(p);
+    const y = b0 * x + z1;
+    z1 = b1 * x - a1 * y + z2;
+    z2 = b2 * x - a2 * y;
+    const u = c0 * y + w1;
+    w1 = c1 * y - d1 * u + w2;
+    w2 = c2 * y - d2 * u;
+    store<f32>(p, <f32>u);
+  }
+  store<f64>(compState, <f64>yl);
+  store<f64>(bqState, z1, 0);
+  store<f64>(bqState, z2, 8);
+  store<f64>(bqState, w1, 16);
+  store<f64>(bqState, w2, 24);
 }
 
 /**

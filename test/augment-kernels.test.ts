@@ -8,7 +8,10 @@ import { initKernels, rbjBiquad, withBlocks } from '../src/augment/kernels.js';
 import {
   NOISE_TYPES,
   applyFir,
+  biquadAt,
   compress,
+  compressAt,
+  compressThenBiquadPairAt,
   firFromMagnitudeCurve,
   generateNoise,
   hardSaturate,
@@ -128,6 +131,30 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
 }
 
 describe('compressor', () => {
+  it('fused with the EQ pair (compressThenBiquadPairAt) gives the same bits as compressAt then biquadAt', () => {
+    // Longer than one 65,536-sample call and not a multiple of the kernel's 4,096-sample batches.
+    const n = 150_001;
+    const rng = rngFor(3, 'test/compress-eq');
+    const x = Float32Array.from({ length: n }, (_, i) => rng.uniform(-1, 1) * Math.exp(-(i % 11_025) / 2000));
+    const opts = { thresholdDb: -15, ratio: 2.5, kneeDb: 6, attackMs: 10, releaseMs: 100, makeupDb: 2, sampleRateHz: FS };
+    const pair = [rbjBiquad({ type: 'highpass', frequencyHz: 40, q: Math.SQRT1_2 }, FS), rbjBiquad({ type: 'lowpass', frequencyHz: 12_000, q: Math.SQRT1_2 }, FS)] as const;
+    const run = (body: (ptr: number) => void): Float32Array =>
+      withBlocks(wasm, [n * 4], ([ptr]) => {
+        wasm.f32(ptr!, n).set(x);
+        body(ptr!);
+        return wasm.f32(ptr!, n).slice();
+      });
+    const separate = run((p) => {
+      compressAt(wasm, p, n, opts);
+      biquadAt(wasm, p, n, pair);
+    });
+    const fused = run((p) => compressThenBiquadPairAt(wasm, p, n, opts, pair));
+    expect(Buffer.from(fused.buffer).equals(Buffer.from(separate.buffer))).toBe(true);
+    // and the pair did filter: the result is not the compressor's output alone
+    const compressedOnly = run((p) => compressAt(wasm, p, n, opts));
+    expect(Buffer.from(fused.buffer).equals(Buffer.from(compressedOnly.buffer))).toBe(false);
+  });
+
   // Giannoulis, Massberg & Reiss (2012) eq. 4, written out independently of the kernel.
   function staticCurveDb(x: number, t: number, r: number, w: number): number {
     if (2 * (x - t) < -w) return x;

@@ -318,6 +318,33 @@ export function compressAt(wasm: SousaWasm, ptr: number, n: number, opts: Omit<C
 }
 
 /**
+ * {@link compressAt} then {@link biquadAt} with two sections, in one fused kernel that gives the
+ * same bits as the two calls in sequence (the filters' recursion runs alongside the compressor's
+ * smoother, one batch behind it).
+ */
+export function compressThenBiquadPairAt(
+  wasm: SousaWasm,
+  ptr: number,
+  n: number,
+  opts: Omit<CompressorOptions, 'wasm'>,
+  pair: readonly [BiquadCoefficients, BiquadCoefficients],
+): void {
+  checkCompressor(opts);
+  const e = augmentExports(wasm);
+  const attack = detExp(-1000 / (opts.attackMs * opts.sampleRateHz));
+  const release = detExp(-1000 / (opts.releaseMs * opts.sampleRateHz));
+  withBlocks(wasm, [8, 80, 32], ([state, coeffs, bqState]) => {
+    wasm.f64(state!, 1)[0] = 0;
+    const c = wasm.f64(coeffs!, 10);
+    pair.forEach((q, i) => c.set([q.b0, q.b1, q.b2, q.a1, q.a2], i * 5));
+    wasm.f64(bqState!, 4).fill(0);
+    blocks(n, (o, k) =>
+      e.compressBiquadPair(ptr + o * 4, k, opts.thresholdDb, opts.ratio, opts.kneeDb, attack, release, opts.makeupDb, state!, coeffs!, bqState!),
+    );
+  });
+}
+
+/**
  * Feed-forward compressor with its detector in the dB domain (Giannoulis, Massberg & Reiss 2012):
  * soft-knee static curve, attack/release smoothing of the gain reduction, makeup gain.
  */

@@ -26,6 +26,10 @@ export interface AugmentExports {
     buf: number, n: number, thresholdDb: number, ratio: number, kneeDb: number,
     attackCoeff: number, releaseCoeff: number, makeupDb: number, state: number,
   ): void;
+  compressBiquadPair(
+    buf: number, n: number, thresholdDb: number, ratio: number, kneeDb: number,
+    attackCoeff: number, releaseCoeff: number, makeupDb: number, compState: number, coeffs: number, bqState: number,
+  ): void;
   firScratchBytes(nfft: number): number;
   firFromMagnitude(mag: number, nfft: number, taps: number, minimumPhase: number, out: number, scratch: number): number;
   besselI0(x: number): number;
@@ -65,6 +69,7 @@ export const AUGMENT_EXPORT_NAMES = [
   'compressorStateBytes',
   'compressorCurveDb',
   'compress',
+  'compressBiquadPair',
   'firScratchBytes',
   'firFromMagnitude',
   'besselI0',
