@@ -27,7 +27,7 @@ export * as augment from './augment/index.js';
 export * from './synth/soundfonts.js';
 export { createRenderer, DEFAULT_RENDERER_OPTIONS } from './synth/renderer.js';
 export type { Renderer, RendererOptions, RenderNote, RenderOptions, RenderedAudio } from './synth/renderer.js';
-export { encodeFlac, decodeFlac, readFlacStreamInfo } from './audio/flac.js';
+export { encodeFlac, encodeFlacAt, decodeFlac, readFlacStreamInfo } from './audio/flac.js';
 export { parseSf2Summary } from './synth/sf2.js';
 export { MemoryDatasetIO } from './platform/memory-io.js';
 export { loadParquetWasm } from './platform/parquet.js';

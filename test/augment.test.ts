@@ -17,6 +17,7 @@ import {
   PRESET_VARIATION,
   ROOM_TYPES,
   ROOM_TYPE_NAMES,
+  augmentAt,
   augmentAudio,
   choosePresets,
   decodeImpulseResponse,
@@ -159,6 +160,21 @@ describe('augmentAudio with every preset', () => {
     for (const presetName of AUGMENTATION_PRESETS) {
       results.set(presetName, await augmentAudio(signal, { presetName, seed: 7, sampleId: 'beg001_flam_100bpm_pad_x' }));
     }
+  });
+
+  it('augmentAt works in place in module memory with the same bits and parameters as augmentAudio', () => {
+    for (const presetName of ['gym', 'lo_fi'] as const) {
+      const ptr = wasm.allocCopy(signal);
+      try {
+        const params = augmentAt(wasm, ptr, n, { presetName, seed: 7, sampleId: 'beg001_flam_100bpm_pad_x' });
+        const want = results.get(presetName)!;
+        expect(Buffer.from(wasm.f32(ptr, n).slice().buffer).equals(Buffer.from(want.audio.buffer)), presetName).toBe(true);
+        expect(params).toEqual(want.params);
+      } finally {
+        wasm.free(ptr);
+      }
+    }
+    expect(() => augmentAt(wasm, 6, 10, { presetName: 'gym', seed: 7, sampleId: 's' })).toThrow(/expected a non-empty block of f32 samples in module memory, got 10 samples at 6 \(sample s\)/);
   });
 
   it('returns finite audio of the same length with its peak at -1 dBFS', () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeFlac, encodeFlac, fullScale, quantizePcm, readFlacStreamInfo } from '../src/audio/flac.js';
+import { decodeFlac, encodeFlac, encodeFlacAt, fullScale, quantizePcm, readFlacStreamInfo } from '../src/audio/flac.js';
 import { AudioCodecError } from '../src/errors.js';
 import { sharedSousa } from '../src/platform/wasm.js';
 import { rngFor } from '../src/random/index.js';
@@ -100,6 +100,23 @@ describe('quantizePcm', () => {
 });
 
 describe('encodeFlac', () => {
+  it('encodeFlacAt encodes audio already in module memory to the same bytes, and refuses bad pointers', async () => {
+    const wasm = await sharedSousa();
+    const frames = stereo[0]!.length;
+    const ptrs = stereo.map((ch) => wasm.allocCopy(ch));
+    try {
+      const fromMemory = await encodeFlacAt(wasm, ptrs, frames);
+      expect(Buffer.from(fromMemory).equals(Buffer.from(await encodeFlac(stereo)))).toBe(true);
+      await expect(encodeFlacAt(wasm, [ptrs[0]! + 2], frames)).rejects.toThrow(/channel 0 at a 4-byte aligned pointer/);
+      await expect(encodeFlacAt(wasm, [wasm.memory.buffer.byteLength - 8], frames)).rejects.toThrow(/inside module memory/);
+      await expect(encodeFlacAt(wasm, ptrs, 0)).rejects.toThrow(/expected at least 1 frame, got 0/);
+      wasm.f32(ptrs[1]!, frames)[17] = Number.NaN;
+      await expect(encodeFlacAt(wasm, ptrs, frames)).rejects.toThrow(/expected finite samples, got NaN at frame 17 of channel 1/);
+    } finally {
+      for (const p of ptrs) wasm.free(p);
+    }
+  });
+
   it('writes a 24-bit mono file that flac -t accepts and whose STREAMINFO is exact', async () => {
     const bytes = await encodeFlac(mono);
     const t = flacTest(bytes, 'mono24.flac');
