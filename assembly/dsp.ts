@@ -293,26 +293,7 @@ export function compress(
   makeupDb: f32,
   state: usize,
 ): void {
-  const makeup = fastExp2(makeupDb * LOG2_PER_DB);
-  const ca = <f32>attackCoeff;
-  const cr = <f32>releaseCoeff;
-  const ica: f32 = 1 - ca;
-  const icr: f32 = 1 - cr;
-  let yl = <f32>load<f64>(state);
-  for (let done: usize = 0; done < n; done += COMP_BATCH) {
-    const c = min<usize>(COMP_BATCH, n - done);
-    const src = buf + (done << 2);
-    compressorCurvePass(src, c, thresholdDb, ratio, kneeDb);
-    for (let o: usize = 0; o < c << 2; o += 4) {
-      const xl = load<f32>(COMP_SCRATCH + o);
-      // Both candidates (attack, release) are computed while the comparison resolves: the same
-      // arithmetic as k yl + (1 - k) xl with k chosen first, off the recursion's critical path.
-      yl = select<f32>(ca * yl + ica * xl, cr * yl + icr * xl, xl > yl);
-      store<f32>(COMP_SCRATCH + o, yl);
-    }
-    compressorGainPass(src, c, makeup);
-  }
-  store<f64>(state, <f64>yl);
+  compressImpl(buf, n, thresholdDb, ratio, kneeDb, attackCoeff, releaseCoeff, makeupDb, state, 0, 0, false);
 }
 
 /** Gain reduction in dB (input level - static curve) of c samples at src into COMP_SCRATCH. */
@@ -385,17 +366,37 @@ export function compressBiquadPair(
   coeffs: usize,
   bqState: usize,
 ): void {
+  compressImpl(buf, n, thresholdDb, ratio, kneeDb, attackCoeff, releaseCoeff, makeupDb, compState, coeffs, bqState, true);
+}
+
+/** The compressor with, when `withEq`, the EQ pair overlapped (see compressBiquadPair). */
+// @ts-ignore: decorator
+@inline function compressImpl(
+  buf: usize,
+  n: usize,
+  thresholdDb: f32,
+  ratio: f32,
+  kneeDb: f32,
+  attackCoeff: f64,
+  releaseCoeff: f64,
+  makeupDb: f32,
+  compState: usize,
+  coeffs: usize,
+  bqState: usize,
+  withEq: bool,
+): void {
   const makeup = fastExp2(makeupDb * LOG2_PER_DB);
   const ca = <f32>attackCoeff;
   const cr = <f32>releaseCoeff;
   const ica: f32 = 1 - ca;
   const icr: f32 = 1 - cr;
-  const b0 = load<f64>(coeffs, 0), b1 = load<f64>(coeffs, 8), b2 = load<f64>(coeffs, 16);
-  const a1 = load<f64>(coeffs, 24), a2 = load<f64>(coeffs, 32);
-  const c0 = load<f64>(coeffs, 40), c1 = load<f64>(coeffs, 48), c2 = load<f64>(coeffs, 56);
-  const d1 = load<f64>(coeffs, 64), d2 = load<f64>(coeffs, 72);
-  let z1 = load<f64>(bqState, 0), z2 = load<f64>(bqState, 8);
-  let w1 = load<f64>(bqState, 16), w2 = load<f64>(bqState, 24);
+  // Without the EQ (withEq false, a constant once inlined) the biquad code folds away.
+  const b0 = withEq ? load<f64>(coeffs, 0) : 0, b1 = withEq ? load<f64>(coeffs, 8) : 0, b2 = withEq ? load<f64>(coeffs, 16) : 0;
+  const a1 = withEq ? load<f64>(coeffs, 24) : 0, a2 = withEq ? load<f64>(coeffs, 32) : 0;
+  const c0 = withEq ? load<f64>(coeffs, 40) : 0, c1 = withEq ? load<f64>(coeffs, 48) : 0, c2 = withEq ? load<f64>(coeffs, 56) : 0;
+  const d1 = withEq ? load<f64>(coeffs, 64) : 0, d2 = withEq ? load<f64>(coeffs, 72) : 0;
+  let z1 = withEq ? load<f64>(bqState, 0) : 0, z2 = withEq ? load<f64>(bqState, 8) : 0;
+  let w1 = withEq ? load<f64>(bqState, 16) : 0, w2 = withEq ? load<f64>(bqState, 24) : 0;
   let yl = <f32>load<f64>(compState);
   let prev: usize = 0;
   let prevC: usize = 0;
@@ -403,14 +404,12 @@ export function compressBiquadPair(
     const c = min<usize>(COMP_BATCH, n - done);
     const src = buf + (done << 2);
     compressorCurvePass(src, c, thresholdDb, ratio, kneeDb);
-    const common = min<usize>(c, prevC);
+    const common = withEq ? min<usize>(c, prevC) : 0;
     let i: usize = 0;
     for (; i < common; i++) {
       const o = i << 2;
       const xl = load<f32>(COMP_SCRATCH + o);
-      // Both candidates (attack, release) are computed while the comparison resolves: the same
-      // arithmetic as k yl + (1 - k) xl with k chosen first, off the recursion's critical path.
-      yl = select<f32>(ca * yl + ica * xl, cr * yl + icr * xl, xl > yl);
+      yl = select<f32>(ca * yl + ica * xl, cr * yl + icr * xl, xl > yl); // as in smoothRange
       store<f32>(COMP_SCRATCH + o, yl);
       const p = prev + o;
       const x = <f64>load<f32>(p);
@@ -422,45 +421,49 @@ export function compressBiquadPair(
       w2 = c2 * y - d2 * u;
       store<f32>(p, <f32>u);
     }
-    for (let j = i; j < c; j++) {
-      const o = j << 2;
-      const xl = load<f32>(COMP_SCRATCH + o);
-      // Both candidates (attack, release) are computed while the comparison resolves: the same
-      // arithmetic as k yl + (1 - k) xl with k chosen first, off the recursion's critical path.
-      yl = select<f32>(ca * yl + ica * xl, cr * yl + icr * xl, xl > yl);
-      store<f32>(COMP_SCRATCH + o, yl);
-    }
-    for (let j = i; j < prevC; j++) {
-      const p = prev + (j << 2);
-      const x = <f64>load<f32>(p);
-      const y = b0 * x + z1;
-      z1 = b1 * x - a1 * y + z2;
-      z2 = b2 * x - a2 * y;
-      const u = c0 * y + w1;
-      w1 = c1 * y - d1 * u + w2;
-      w2 = c2 * y - d2 * u;
-      store<f32>(p, <f32>u);
+    yl = smoothRange(i, c, yl, ca, cr, ica, icr);
+    if (withEq && i < prevC) {
+      // The rest of the previous batch (it is longer only before a shorter last batch).
+      storeBiquadState(bqState, z1, z2, w1, w2);
+      biquadPair(prev + (i << 2), prevC - i, coeffs, bqState);
+      z1 = load<f64>(bqState, 0);
+      z2 = load<f64>(bqState, 8);
+      w1 = load<f64>(bqState, 16);
+      w2 = load<f64>(bqState, 24);
     }
     compressorGainPass(src, c, makeup);
     prev = src;
     prevC = c;
   }
-  for (let j: usize = 0; j < prevC; j++) {
-    const p = prev + (j << 2);
-    const x = <f64>load<f32>(p);
-    const y = b0 * x + z1;
-    z1 = b1 * x - a1 * y + z2;
-    z2 = b2 * x - a2 * y;
-    const u = c0 * y + w1;
-    w1 = c1 * y - d1 * u + w2;
-    w2 = c2 * y - d2 * u;
-    store<f32>(p, <f32>u);
+  if (withEq) {
+    storeBiquadState(bqState, z1, z2, w1, w2);
+    biquadPair(prev, prevC, coeffs, bqState);
   }
   store<f64>(compState, <f64>yl);
-  store<f64>(bqState, z1, 0);
-  store<f64>(bqState, z2, 8);
-  store<f64>(bqState, w1, 16);
-  store<f64>(bqState, w2, 24);
+}
+
+// @ts-ignore: decorator
+@inline function storeBiquadState(state: usize, z1: f64, z2: f64, w1: f64, w2: f64): void {
+  store<f64>(state, z1, 0);
+  store<f64>(state, z2, 8);
+  store<f64>(state, w1, 16);
+  store<f64>(state, w2, 24);
+}
+
+/**
+ * The compressor's smoother over COMP_SCRATCH[from, to) in place from `yl`; returns the last value.
+ * yl' = k yl + (1 - k) xl, k = ca while the reduction rises (xl > yl), cr while it falls. Both
+ * candidates are computed while the comparison resolves (the same arithmetic as choosing k first),
+ * which takes the choice off the recursion's critical path.
+ */
+// @ts-ignore: decorator
+@inline function smoothRange(from: usize, to: usize, yl: f32, ca: f32, cr: f32, ica: f32, icr: f32): f32 {
+  for (let o = from << 2; o < to << 2; o += 4) {
+    const xl = load<f32>(COMP_SCRATCH + o);
+    yl = select<f32>(ca * yl + ica * xl, cr * yl + icr * xl, xl > yl);
+    store<f32>(COMP_SCRATCH + o, yl);
+  }
+  return yl;
 }
 
 /**
@@ -486,8 +489,5 @@ export function biquadPair(buf: usize, n: usize, coeffs: usize, state: usize): v
     w2 = c2 * y - d2 * u;
     store<f32>(p, <f32>u);
   }
-  store<f64>(state, z1, 0);
-  store<f64>(state, z2, 8);
-  store<f64>(state, w1, 16);
-  store<f64>(state, w2, 24);
+  storeBiquadState(state, z1, z2, w1, w2);
 }
