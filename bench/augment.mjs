@@ -1,5 +1,6 @@
 // Augmentation benchmark, two ratios measured in the same run:
-//  1. the whole augmentation chain (augmentAudio) on one 5 s sample, per preset, against FluidSynth
+//  1. the whole augmentation chain on one 5 s sample as `generate` runs it (copy into module memory,
+//     augmentAt in place; augmentAudio adds a copy back out), per preset, against FluidSynth
 //     (js-synthesizer) rendering that sample, with TimGM6mb and with a built-in kit; target <= 0.5x.
 //     Render and augmentation calls are interleaved so that both see the same machine load.
 //  2. our FFT convolution against scipy.signal.fftconvolve (Debian python3-scipy) on the same 5 s
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const load = (p) => import(`../dist/${p}.js`).catch(() => import(`../src/${p}.js`));
-const { augmentAudio, AUGMENTATION_PRESETS, DEFAULT_AUGMENTATION_PRESETS } = await load('augment/index');
+const { augmentAt, AUGMENTATION_PRESETS, DEFAULT_AUGMENTATION_PRESETS } = await load('augment/index');
 const { initKernels, convolve } = await load('augment/kernels');
 const { createRenderer } = await load('synth/renderer');
 const { synthesizeKitSf2 } = await load('synth/kits/index');
@@ -32,7 +33,7 @@ function median(xs) {
 }
 
 // ---- 1. chain vs FluidSynth ----------------------------------------------------------------
-await initKernels();
+const wasm = await initKernels();
 const renderer = await createRenderer([
   { name: 'TimGM6mb', bytes: new Uint8Array(readFileSync('/usr/share/sounds/sf2/TimGM6mb.sf2')) },
   { name: KIT, bytes: synthesizeKitSf2(KIT) },
@@ -55,8 +56,13 @@ for (let run = -WARMUP; run < RUNS; run++) {
   }
   for (const presetName of AUGMENTATION_PRESETS) {
     const t0 = performance.now();
+    // The chain as `generate` runs it: the rendered audio copied into module memory, augmented in
+    // place (augmentAt), then handed to the FLAC encoder from there (not timed: that is encoding).
     // A new sample id per run: every run draws and builds its own room IR, as generation does.
-    await augmentAudio(audio, { presetName, seed: 1, sampleId: `bench_${run}` });
+    const ptr = wasm.alloc(audio.length * 4);
+    wasm.f32(ptr, audio.length).set(audio);
+    augmentAt(wasm, ptr, audio.length, { presetName, seed: 1, sampleId: `bench_${run}` });
+    wasm.free(ptr);
     if (run >= 0) augmentMs[presetName].push(performance.now() - t0);
   }
 }
