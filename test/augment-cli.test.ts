@@ -5,9 +5,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeFlac } from '../src/audio/flac.js';
 import { main } from '../src/cli/main.js';
 import { query, sqlPath } from './helpers/duckdb.js';
 
@@ -67,6 +68,27 @@ describe('generate --augmentations', () => {
       }
       if (r.aug_room_type !== null) expect(r.aug_ir_name).toBe('church_test.wav');
       expect(existsSync(join(out, String(r.audio_path)))).toBe(true);
+    }
+  });
+
+  it('--channels 2 augments each channel of the recording (each peaks at -1 dBFS after the chain)', async () => {
+    const dir = join(base, 'stereo');
+    const r = await cli(['generate', '--with-audio', '--workers', '1', '--profiles', '1', '--rudiments', 'flam', '--channels', '2', '--augmentations', '1', '--augment-presets', 'gym', '--quiet', '--out', dir]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const rows = await query(`select audio_path, num_samples, aug_room_type from read_parquet(${sqlPath(join(dir, 'labels/samples.parquet'))})`);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.aug_room_type).toBe('gym');
+      const d = await decodeFlac(new Uint8Array(readFileSync(join(dir, String(row.audio_path)))));
+      expect(d.channels.length).toBe(2);
+      expect(d.frames).toBe(Number(row.num_samples));
+      for (const ch of d.pcm) {
+        let peak = 0;
+        for (const v of ch) peak = Math.max(peak, Math.abs(v));
+        // -1 dBFS in 24-bit steps, to the rounding of the quantiser
+        expect(Math.abs(peak - 10 ** (-1 / 20) * (2 ** 23 - 1))).toBeLessThanOrEqual(1);
+      }
     }
   });
 
