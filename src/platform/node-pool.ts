@@ -12,9 +12,31 @@ import type { DatasetConfig } from '../dataset/plan.js';
 import type { WorkerCore, WorkerSoundfont } from '../dataset/worker-core.js';
 import type { ImpulseResponse } from '../dataset/augmenter.js';
 
+/** Memory of one worker thread's isolate, bytes (`process.memoryUsage()` inside the worker). */
+export interface WorkerMemory {
+  /** JS heap in use. */
+  heapUsed: number;
+  /** Memory outside the JS heap held by JS objects: ArrayBuffers and WebAssembly memories. */
+  external: number;
+  /** The ArrayBuffer part of `external`. */
+  arrayBuffers: number;
+}
+
+/** What node-worker.ts exposes. */
+type NodeWorkerApi = WorkerCore & { memory(): WorkerMemory };
+
 interface PoolWorker {
   worker: Worker;
-  api: Comlink.Remote<WorkerCore>;
+  api: Comlink.Remote<NodeWorkerApi>;
+}
+
+/** A chunk runner over worker threads, which can also report each worker's memory. */
+export interface NodePool extends ChunkRunner {
+  /**
+   * Each worker's memory, in pool order. A worker answers between chunks (its compute does not
+   * yield to its event loop), so a call made during a chunk resolves when that chunk is done.
+   */
+  memory(): Promise<WorkerMemory[]>;
 }
 
 async function startWorker(config: DatasetConfig, soundfonts: readonly WorkerSoundfont[], irs: readonly ImpulseResponse[]): Promise<PoolWorker> {
@@ -30,7 +52,7 @@ async function startWorker(config: DatasetConfig, soundfonts: readonly WorkerSou
     worker.on('message', onMessage);
     worker.once('error', reject);
   });
-  const api = Comlink.wrap<WorkerCore>(nodeEndpoint(worker));
+  const api = Comlink.wrap<NodeWorkerApi>(nodeEndpoint(worker));
   await api.init(config, soundfonts, irs);
   return { worker, api };
 }
@@ -41,9 +63,10 @@ export async function createNodePool(
   workers: number,
   soundfonts: readonly WorkerSoundfont[],
   impulseResponses: readonly ImpulseResponse[] = [],
-): Promise<ChunkRunner> {
+): Promise<NodePool> {
   const pool = await Promise.all(Array.from({ length: workers }, () => startWorker(config, soundfonts, impulseResponses)));
   return {
+    memory: () => Promise.all(pool.map((w) => w.api.memory())),
     async run(chunks, onResult, signal) {
       let next = 0;
       let failure: unknown = null;

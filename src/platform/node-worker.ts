@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { createWorkerCore } from '../dataset/worker-core.js';
+import type { WorkerMemory } from './node-pool.js';
 
 if (!parentPort) throw new Error('node-worker.js must run in a worker thread');
 const core = createWorkerCore();
@@ -11,6 +12,11 @@ const core = createWorkerCore();
 Comlink.expose(
   {
     init: core.init,
+    /** This worker's own heap and off-heap memory (rss is the whole process's, so it is left out). */
+    memory(): WorkerMemory {
+      const m = process.memoryUsage();
+      return { heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+    },
     async compute(chunk: number) {
       const r = await core.compute(chunk);
       const buffers = new Set<ArrayBuffer>();

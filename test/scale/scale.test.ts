@@ -52,6 +52,24 @@ describe('workers', () => {
     expect(treeDiff(snapshot(reference), snapshot(out))).toEqual([]);
   });
 
+  it('reports each worker\'s own memory (JS heap and off-heap), one entry per worker', async () => {
+    const { resolveConfig } = (await import(join(root, 'dist/index.js'))) as typeof import('../../src/index.js');
+    const { createNodePool } = (await import(join(root, 'dist/node.js'))) as typeof import('../../src/node.js');
+    const pool = await createNodePool(resolveConfig({ profiles: 2, tempos: 1 }), 2, []);
+    try {
+      const m = await pool.memory();
+      expect(m.length).toBe(2);
+      for (const w of m) {
+        expect(w.heapUsed).toBeGreaterThan(1 << 20);
+        expect(w.external).toBeGreaterThanOrEqual(w.arrayBuffers);
+        // an isolate's own heap, not the process's (which holds both workers and this thread)
+        expect(w.heapUsed).toBeLessThan(process.memoryUsage().rss);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('gives byte-identical output with 1 and 2 workers (audio)', () => {
     const out = join(base, 'aw2');
     gen(out, [...AUDIO, '--workers', '2']);
