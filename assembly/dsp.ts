@@ -261,11 +261,6 @@ export function compressorCurveDb(xDb: f32, thresholdDb: f32, ratio: f32, kneeDb
   return thresholdDb + d / ratio;
 }
 
-// Scratch for the compressor's per-sample gain reduction (static: no allocation, nothing held
-// across calls).
-const COMP_BATCH: usize = 4096;
-const COMP_SCRATCH: usize = memory.data(<i32>(COMP_BATCH * 4), 16);
-
 // Four-lane fastLog2 (same steps as the scalar version).
 // @ts-ignore: decorator
 @inline function log2x4(x: v128): v128 {
@@ -297,13 +292,20 @@ const COMP_SCRATCH: usize = memory.data(<i32>(COMP_BATCH * 4), 16);
 
 /**
  * Feed-forward compressor in place (Giannoulis et al. 2012, the log-domain design with a smooth
- * branching peak detector on the gain reduction): per sample the level |x| in dB goes through the
- * static curve; the gain reduction (input - curve, >= 0 dB) is smoothed with the attack coefficient
- * while it rises and the release coefficient while it falls (coefficient = exp(-1 / (tau fs)));
- * the output is x * 10^((makeup - smoothed reduction) / 20). Three passes per batch of 4096
- * samples: static curve (SIMD, branch-free), the smoother (serial), the gain (SIMD). Level
- * detection with fastLog2/fastExp2 steps: error under 1e-4 dB. The smoothed reduction (f32) is
- * carried between calls at `state` (f64).
+ * branching peak detector on the gain reduction): the level |x| in dB goes through the static
+ * curve; the gain reduction (input - curve, >= 0 dB) is smoothed with the attack coefficient while
+ * it rises and the release coefficient while it falls (coefficient = exp(-1 / (tau fs))); the
+ * output is x * 10^((makeup - smoothed reduction) / 20).
+ *
+ * The control path runs at a quarter of the sample rate, as hardware and plug-in compressors run
+ * theirs: one detector step per group of four samples, on the group's peak (the reduction grows
+ * with the level, so the reduction of the peak is the group's largest: a peak never slips between
+ * steps), with the coefficients raised to the 4th power (the same time constants); the gain is
+ * interpolated linearly across the group. Four groups at a time share one SIMD level-to-dB
+ * conversion, static curve and dB-to-gain conversion; only the smoother's four steps are serial.
+ * Level detection with fastLog2/fastExp2 steps: error under 1e-4 dB. The smoothed reduction (f32)
+ * is carried between calls at `state` (f64): calls should cover multiples of four samples except
+ * the last (a partial group is smoothed as a whole group).
  */
 export function compress(
   buf: usize,
@@ -316,15 +318,16 @@ export function compress(
   makeupDb: f32,
   state: usize,
 ): void {
-  compressImpl(buf, n, thresholdDb, ratio, kneeDb, attackCoeff, releaseCoeff, makeupDb, state, 0, 0, false);
-}
-
-/** Gain reduction in dB (input level - static curve) of c samples at src into COMP_SCRATCH. */
-// @ts-ignore: decorator
-@inline function compressorCurvePass(src: usize, c: usize, thresholdDb: f32, ratio: f32, kneeDb: f32): void {
+  const makeup = fastExp2(makeupDb * LOG2_PER_DB);
+  const attack2 = attackCoeff * attackCoeff;
+  const release2 = releaseCoeff * releaseCoeff;
+  const ca = <f32>(attack2 * attack2);
+  const cr = <f32>(release2 * release2);
+  const ica: f32 = 1 - ca;
+  const icr: f32 = 1 - cr;
   const w = max<f32>(kneeDb, 0);
   const T = f32x4.splat(thresholdDb);
-  const W = f32x4.splat(w);
+  const negW = f32x4.splat(-w);
   const halfW = f32x4.splat(w / 2);
   const slope = f32x4.splat(1 - 1 / ratio);
   // Knee: xl = (1 - 1/R) u^2 / (2W), u = d + W/2; with W = 0 the knee lanes are masked off.
@@ -332,161 +335,70 @@ export function compress(
   const kneeOn = w > 0 ? i32x4.splat(-1) : i32x4.splat(0);
   const dbPerLog2 = f32x4.splat(DB_PER_LOG2);
   const tiny = f32x4.splat(1e-30);
-  const cb = c << 2;
-  let o: usize = 0;
-  for (; o + 16 <= cb; o += 16) {
-    const a = f32x4.pmax(tiny, f32x4.abs(v128.load(src + o)));
-    const xDb = f32x4.mul(dbPerLog2, log2x4(a));
-    const d = f32x4.sub(xDb, T);
+  const two = f32x4.splat(2);
+  const mk = f32x4.splat(makeup);
+  const toLog2 = f32x4.splat(-LOG2_PER_DB);
+  const ramp = f32x4(0.25, 0.5, 0.75, 1);
+  let yl = <f32>load<f64>(state);
+  let gain = makeup * fastExp2(-yl * LOG2_PER_DB);
+  const end = buf + (n << 2);
+  let p = buf;
+  for (; p + 64 <= end; p += 64) {
+    const x0 = v128.load(p);
+    const x1 = v128.load(p, 16);
+    const x2 = v128.load(p, 32);
+    const x3 = v128.load(p, 48);
+    // Peaks of the four groups in one vector (lane k = group k).
+    const a0 = f32x4.abs(x0), a1 = f32x4.abs(x1), a2 = f32x4.abs(x2), a3 = f32x4.abs(x3);
+    const m01 = f32x4.pmax(v128.shuffle<f32>(a0, a1, 0, 1, 4, 5), v128.shuffle<f32>(a0, a1, 2, 3, 6, 7));
+    const m23 = f32x4.pmax(v128.shuffle<f32>(a2, a3, 0, 1, 4, 5), v128.shuffle<f32>(a2, a3, 2, 3, 6, 7));
+    const peak = f32x4.pmax(tiny, f32x4.pmax(v128.shuffle<f32>(m01, m23, 0, 2, 4, 6), v128.shuffle<f32>(m01, m23, 1, 3, 5, 7)));
+    const d = f32x4.sub(f32x4.mul(dbPerLog2, log2x4(peak)), T);
     const above = f32x4.mul(d, slope);
     const u = f32x4.add(d, halfW);
     const knee = f32x4.mul(f32x4.mul(u, u), kneeScale);
     const inKnee = v128.and(f32x4.le(f32x4.abs(d), halfW), kneeOn);
-    const below = f32x4.le(f32x4.mul(d, f32x4.splat(2)), f32x4.neg(W));
+    const below = f32x4.le(f32x4.mul(d, two), negW);
     const xl = v128.andnot(v128.bitselect(knee, above, inKnee), below);
-    v128.store(COMP_SCRATCH + o, xl);
+    // The smoother, one step per group.
+    const r0 = f32x4.extract_lane(xl, 0);
+    const y0 = select<f32>(ca * yl + ica * r0, cr * yl + icr * r0, r0 > yl);
+    const r1 = f32x4.extract_lane(xl, 1);
+    const y1 = select<f32>(ca * y0 + ica * r1, cr * y0 + icr * r1, r1 > y0);
+    const r2 = f32x4.extract_lane(xl, 2);
+    const y2 = select<f32>(ca * y1 + ica * r2, cr * y1 + icr * r2, r2 > y1);
+    const r3 = f32x4.extract_lane(xl, 3);
+    const y3 = select<f32>(ca * y2 + ica * r3, cr * y2 + icr * r3, r3 > y2);
+    yl = y3;
+    const smoothed = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(y0), 1, y1), 2, y2), 3, y3);
+    const g = f32x4.mul(mk, exp2x4(f32x4.mul(smoothed, toLog2)));
+    // Gains interpolated across each group from the previous group's.
+    const g0 = f32x4.extract_lane(g, 0), g1 = f32x4.extract_lane(g, 1), g2 = f32x4.extract_lane(g, 2), g3 = f32x4.extract_lane(g, 3);
+    v128.store(p, f32x4.mul(x0, f32x4.add(f32x4.splat(gain), f32x4.mul(ramp, f32x4.splat(g0 - gain)))));
+    v128.store(p, f32x4.mul(x1, f32x4.add(f32x4.splat(g0), f32x4.mul(ramp, f32x4.splat(g1 - g0)))), 16);
+    v128.store(p, f32x4.mul(x2, f32x4.add(f32x4.splat(g1), f32x4.mul(ramp, f32x4.splat(g2 - g1)))), 32);
+    v128.store(p, f32x4.mul(x3, f32x4.add(f32x4.splat(g2), f32x4.mul(ramp, f32x4.splat(g3 - g2)))), 48);
+    gain = g3;
   }
-  for (; o < cb; o += 4) {
-    const a = max<f32>(1e-30, abs<f32>(load<f32>(src + o)));
-    const xDb = DB_PER_LOG2 * fastLog2(a);
-    store<f32>(COMP_SCRATCH + o, xDb - compressorCurveDb(xDb, thresholdDb, ratio, kneeDb));
-  }
-}
-
-/** src[i] *= makeup * 10^(-COMP_SCRATCH[i] / 20) for c samples. */
-// @ts-ignore: decorator
-@inline function compressorGainPass(src: usize, c: usize, makeup: f32): void {
-  const cb = c << 2;
-  const mk = f32x4.splat(makeup);
-  const toLog2 = f32x4.splat(-LOG2_PER_DB);
-  let o: usize = 0;
-  for (; o + 16 <= cb; o += 16) {
-    const g = f32x4.mul(mk, exp2x4(f32x4.mul(v128.load(COMP_SCRATCH + o), toLog2)));
-    v128.store(src + o, f32x4.mul(v128.load(src + o), g));
-  }
-  for (; o < cb; o += 4) {
-    store<f32>(src + o, load<f32>(src + o) * makeup * fastExp2(-load<f32>(COMP_SCRATCH + o) * LOG2_PER_DB));
-  }
-}
-
-/**
- * `compress` followed by `biquadPair` on the same n samples, with the same bits as the two calls in
- * sequence, in about the time of the slower one: both inner loops are serial recursions (the
- * smoother's and the filters'), so the biquads of the previous batch run in the smoother's loop of
- * the current batch, two independent dependency chains the CPU overlaps. States as in the two
- * kernels (compressor: 1 f64 at compState; biquads: 10 f64 coefficients, 4 f64 state).
- */
-export function compressBiquadPair(
-  buf: usize,
-  n: usize,
-  thresholdDb: f32,
-  ratio: f32,
-  kneeDb: f32,
-  attackCoeff: f64,
-  releaseCoeff: f64,
-  makeupDb: f32,
-  compState: usize,
-  coeffs: usize,
-  bqState: usize,
-): void {
-  compressImpl(buf, n, thresholdDb, ratio, kneeDb, attackCoeff, releaseCoeff, makeupDb, compState, coeffs, bqState, true);
-}
-
-/** The compressor with, when `withEq`, the EQ pair overlapped (see compressBiquadPair). */
-// @ts-ignore: decorator
-@inline function compressImpl(
-  buf: usize,
-  n: usize,
-  thresholdDb: f32,
-  ratio: f32,
-  kneeDb: f32,
-  attackCoeff: f64,
-  releaseCoeff: f64,
-  makeupDb: f32,
-  compState: usize,
-  coeffs: usize,
-  bqState: usize,
-  withEq: bool,
-): void {
-  const makeup = fastExp2(makeupDb * LOG2_PER_DB);
-  const ca = <f32>attackCoeff;
-  const cr = <f32>releaseCoeff;
-  const ica: f32 = 1 - ca;
-  const icr: f32 = 1 - cr;
-  // Without the EQ (withEq false, a constant once inlined) the biquad code folds away.
-  const b0 = withEq ? load<f64>(coeffs, 0) : 0, b1 = withEq ? load<f64>(coeffs, 8) : 0, b2 = withEq ? load<f64>(coeffs, 16) : 0;
-  const a1 = withEq ? load<f64>(coeffs, 24) : 0, a2 = withEq ? load<f64>(coeffs, 32) : 0;
-  const c0 = withEq ? load<f64>(coeffs, 40) : 0, c1 = withEq ? load<f64>(coeffs, 48) : 0, c2 = withEq ? load<f64>(coeffs, 56) : 0;
-  const d1 = withEq ? load<f64>(coeffs, 64) : 0, d2 = withEq ? load<f64>(coeffs, 72) : 0;
-  let z1 = withEq ? load<f64>(bqState, 0) : 0, z2 = withEq ? load<f64>(bqState, 8) : 0;
-  let w1 = withEq ? load<f64>(bqState, 16) : 0, w2 = withEq ? load<f64>(bqState, 24) : 0;
-  let yl = <f32>load<f64>(compState);
-  let prev: usize = 0;
-  let prevC: usize = 0;
-  for (let done: usize = 0; done < n; done += COMP_BATCH) {
-    const c = min<usize>(COMP_BATCH, n - done);
-    const src = buf + (done << 2);
-    compressorCurvePass(src, c, thresholdDb, ratio, kneeDb);
-    const common = withEq ? min<usize>(c, prevC) : 0;
-    let i: usize = 0;
-    for (; i < common; i++) {
-      const o = i << 2;
-      const xl = load<f32>(COMP_SCRATCH + o);
-      yl = select<f32>(ca * yl + ica * xl, cr * yl + icr * xl, xl > yl); // as in smoothRange
-      store<f32>(COMP_SCRATCH + o, yl);
-      const p = prev + o;
-      const x = <f64>load<f32>(p);
-      const y = b0 * x + z1;
-      z1 = b1 * x - a1 * y + z2;
-      z2 = b2 * x - a2 * y;
-      const u = c0 * y + w1;
-      w1 = c1 * y - d1 * u + w2;
-      w2 = c2 * y - d2 * u;
-      store<f32>(p, <f32>u);
+  // The last groups (fewer than four, the final one possibly partial), with the scalar forms of
+  // the same steps.
+  for (; p < end; p += 16) {
+    const stop = min<usize>(p + 16, end);
+    let peak: f32 = 1e-30;
+    for (let q = p; q < stop; q += 4) peak = max<f32>(peak, abs<f32>(load<f32>(q)));
+    const xDb = DB_PER_LOG2 * fastLog2(peak);
+    const r = xDb - compressorCurveDb(xDb, thresholdDb, ratio, kneeDb);
+    const next = select<f32>(ca * yl + ica * r, cr * yl + icr * r, r > yl);
+    const g = makeup * fastExp2(-next * LOG2_PER_DB);
+    let j: f32 = 1;
+    for (let q = p; q < stop; q += 4) {
+      store<f32>(q, load<f32>(q) * (gain + 0.25 * j * (g - gain)));
+      j += 1;
     }
-    yl = smoothRange(i, c, yl, ca, cr, ica, icr);
-    if (withEq && i < prevC) {
-      // The rest of the previous batch (it is longer only before a shorter last batch).
-      storeBiquadState(bqState, z1, z2, w1, w2);
-      biquadPair(prev + (i << 2), prevC - i, coeffs, bqState);
-      z1 = load<f64>(bqState, 0);
-      z2 = load<f64>(bqState, 8);
-      w1 = load<f64>(bqState, 16);
-      w2 = load<f64>(bqState, 24);
-    }
-    compressorGainPass(src, c, makeup);
-    prev = src;
-    prevC = c;
+    yl = next;
+    gain = g;
   }
-  if (withEq) {
-    storeBiquadState(bqState, z1, z2, w1, w2);
-    biquadPair(prev, prevC, coeffs, bqState);
-  }
-  store<f64>(compState, <f64>yl);
-}
-
-// @ts-ignore: decorator
-@inline function storeBiquadState(state: usize, z1: f64, z2: f64, w1: f64, w2: f64): void {
-  store<f64>(state, z1, 0);
-  store<f64>(state, z2, 8);
-  store<f64>(state, w1, 16);
-  store<f64>(state, w2, 24);
-}
-
-/**
- * The compressor's smoother over COMP_SCRATCH[from, to) in place from `yl`; returns the last value.
- * yl' = k yl + (1 - k) xl, k = ca while the reduction rises (xl > yl), cr while it falls. Both
- * candidates are computed while the comparison resolves (the same arithmetic as choosing k first),
- * which takes the choice off the recursion's critical path.
- */
-// @ts-ignore: decorator
-@inline function smoothRange(from: usize, to: usize, yl: f32, ca: f32, cr: f32, ica: f32, icr: f32): f32 {
-  for (let o = from << 2; o < to << 2; o += 4) {
-    const xl = load<f32>(COMP_SCRATCH + o);
-    yl = select<f32>(ca * yl + ica * xl, cr * yl + icr * xl, xl > yl);
-    store<f32>(COMP_SCRATCH + o, yl);
-  }
-  return yl;
+  store<f64>(state, <f64>yl);
 }
 
 /**
@@ -512,5 +424,8 @@ export function biquadPair(buf: usize, n: usize, coeffs: usize, state: usize): v
     w2 = c2 * y - d2 * u;
     store<f32>(p, <f32>u);
   }
-  storeBiquadState(state, z1, z2, w1, w2);
+  store<f64>(state, z1, 0);
+  store<f64>(state, z2, 8);
+  store<f64>(state, w1, 16);
+  store<f64>(state, w2, 24);
 }

@@ -6,12 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AugmentError } from '../src/errors.js';
 import { initKernels, rbjBiquad, withBlocks } from '../src/augment/kernels.js';
 import {
+  BIQUAD_LANES_MIN_SAMPLES,
   NOISE_TYPES,
   applyFir,
   biquadAt,
   compress,
   compressAt,
-  compressThenBiquadPairAt,
   firFromMagnitudeCurve,
   generateNoise,
   hardSaturate,
@@ -130,29 +130,73 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
   return num / den;
 }
 
-describe('compressor', () => {
-  it('fused with the EQ pair (compressThenBiquadPairAt) gives the same bits as compressAt then biquadAt', () => {
-    // Longer than one 65,536-sample call and not a multiple of the kernel's 4,096-sample batches.
-    const n = 150_001;
-    const rng = rngFor(3, 'test/compress-eq');
-    const x = Float32Array.from({ length: n }, (_, i) => rng.uniform(-1, 1) * Math.exp(-(i % 11_025) / 2000));
-    const opts = { thresholdDb: -15, ratio: 2.5, kneeDb: 6, attackMs: 10, releaseMs: 100, makeupDb: 2, sampleRateHz: FS };
-    const pair = [rbjBiquad({ type: 'highpass', frequencyHz: 40, q: Math.SQRT1_2 }, FS), rbjBiquad({ type: 'lowpass', frequencyHz: 12_000, q: Math.SQRT1_2 }, FS)] as const;
-    const run = (body: (ptr: number) => void): Float32Array =>
-      withBlocks(wasm, [n * 4], ([ptr]) => {
-        wasm.f32(ptr!, n).set(x);
-        body(ptr!);
-        return wasm.f32(ptr!, n).slice();
-      });
-    const separate = run((p) => {
-      compressAt(wasm, p, n, opts);
-      biquadAt(wasm, p, n, pair);
+describe('biquadAt on long signals (four segments side by side)', () => {
+  /** Transposed direct form II in f64, one sample after the other: the reference. */
+  function serialReference(x: Float32Array, sections: readonly ReturnType<typeof rbjBiquad>[]): Float32Array {
+    let y = Float64Array.from(x);
+    for (const q of sections) {
+      let z1 = 0;
+      let z2 = 0;
+      const out = new Float64Array(y.length);
+      for (let i = 0; i < y.length; i++) {
+        const v = y[i]!;
+        const o = q.b0 * v + z1;
+        z1 = q.b1 * v - q.a1 * o + z2;
+        z2 = q.b2 * v - q.a2 * o;
+        out[i] = o;
+      }
+      y = out;
+    }
+    return Float32Array.from(y);
+  }
+  const bq = (type: 'lowpass' | 'highpass' | 'peaking', frequencyHz: number, q = Math.SQRT1_2, gainDb = 0) =>
+    rbjBiquad({ type, frequencyHz, q, gainDb }, FS);
+
+  it.each([
+    ['EQ pair: 40 Hz high-pass + 12 kHz low-pass', [bq('highpass', 40), bq('lowpass', 12_000)], 150_001],
+    ['one 500 Hz low-pass', [bq('lowpass', 500)], 150_002],
+    ['three sections (an odd one runs alone)', [bq('highpass', 80), bq('peaking', 200, 0.7, 3), bq('lowpass', 6000)], 100_003],
+    ['a 3 Hz high-pass, whose memory is too long for the segments (serial fallback)', [bq('highpass', 3, 4)], 40_000],
+  ] as const)('%s: within one f32 step of the serial recursion everywhere, segment joins included', (_, sections, n) => {
+    expect(n).toBeGreaterThanOrEqual(BIQUAD_LANES_MIN_SAMPLES);
+    const rng = rngFor(5, `test/biquad-lanes/${n}`);
+    const x = Float32Array.from({ length: n }, (_, i) => rng.uniform(-1, 1) * Math.exp(-(i % 9000) / 1500));
+    const got = withBlocks(wasm, [n * 4], ([p]) => {
+      wasm.f32(p!, n).set(x);
+      biquadAt(wasm, p!, n, sections);
+      return wasm.f32(p!, n).slice();
     });
-    const fused = run((p) => compressThenBiquadPairAt(wasm, p, n, opts, pair));
-    expect(Buffer.from(fused.buffer).equals(Buffer.from(separate.buffer))).toBe(true);
-    // and the pair did filter: the result is not the compressor's output alone
-    const compressedOnly = run((p) => compressAt(wasm, p, n, opts));
-    expect(Buffer.from(fused.buffer).equals(Buffer.from(compressedOnly.buffer))).toBe(false);
+    const want = serialReference(x, sections);
+    let peak = 0;
+    for (const v of want) peak = Math.max(peak, Math.abs(v));
+    let worst = 0;
+    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+    // One f32 step at the signal's peak (2^-23 relative) bounds every difference.
+    expect(worst).toBeLessThanOrEqual(peak * 2 ** -23);
+    // The joins (n/4, n/2, 3n/4) are where a wrong warm-up would show: check them explicitly.
+    for (const k of [1, 2, 3]) {
+      const at = Math.floor(n / 4) * k;
+      for (let i = at - 2; i < at + 2; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(peak * 2 ** -23);
+    }
+  });
+});
+
+describe('compressor', () => {
+  it('runs its detector per group of four samples: a one-sample peak is caught in its group, and the gain moves smoothly', () => {
+    const n = 4096;
+    const quiet = 10 ** (-40 / 20);
+    for (const at of [2000, 2001, 2002, 2003]) {
+      const x = new Float32Array(n).fill(quiet);
+      x[at] = 1;
+      const y = compress(x, { thresholdDb: -20, ratio: 4, kneeDb: 0, attackMs: 0.05, releaseMs: 100 });
+      const group = at - (at % 4);
+      // The spike's group is reduced (the peak did not slip between detector steps) ...
+      expect(-db(y[group + 3]! / x[group + 3]!)).toBeGreaterThan(1);
+      // ... the groups before it are not ...
+      expect(y[group - 1]).toBeCloseTo(x[group - 1]!, 7);
+      // ... and the release is smooth: successive gains differ by far less than a dB.
+      for (let i = group + 4; i < group + 400; i++) expect(Math.abs(db(y[i]! / x[i]!) - db(y[i + 1]! / x[i + 1]!))).toBeLessThan(0.05);
+    }
   });
 
   // Giannoulis, Massberg & Reiss (2012) eq. 4, written out independently of the kernel.

@@ -10,7 +10,7 @@ import { AugmentError } from '../errors.js';
 import { detLn } from '../math/det.js';
 import type { SousaWasm } from '../platform/wasm.js';
 import { augmentExports } from './wasm-exports.js';
-import { BLOCK_SAMPLES, biquadAt, compressThenBiquadPairAt, peakNormalizeAt } from './dsp.js';
+import { BLOCK_SAMPLES, biquadAt, compressAt, peakNormalizeAt } from './dsp.js';
 import { rbjBiquad, type BiquadCoefficients } from './kernels.js';
 
 /**
@@ -92,10 +92,6 @@ export function applyChainAt(wasm: SousaWasm, ptr: number, n: number, opts: Chai
   peakNormalizeAt(wasm, ptr, n, CHAIN_INPUT_PEAK_DB);
   applyPreampAt(wasm, ptr, n, opts.preamp, opts.drive, fs);
   const eq = [butterworth('highpass', opts.highpassHz, fs), butterworth('lowpass', opts.lowpassHz, fs)] as const;
-  if (opts.compressor !== null) {
-    // The same bits as compressAt then biquadAt, with the two recursions overlapped.
-    compressThenBiquadPairAt(wasm, ptr, n, { ...CHAIN_COMPRESSOR_DEFAULTS, ...opts.compressor, sampleRateHz: fs }, eq);
-  } else {
-    biquadAt(wasm, ptr, n, eq);
-  }
+  if (opts.compressor !== null) compressAt(wasm, ptr, n, { ...CHAIN_COMPRESSOR_DEFAULTS, ...opts.compressor, sampleRateHz: fs });
+  biquadAt(wasm, ptr, n, eq);
 }

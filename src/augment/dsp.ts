@@ -25,7 +25,7 @@ import {
   type BiquadCoefficients,
   type KernelOptions,
 } from './kernels.js';
-import { augmentExports } from './wasm-exports.js';
+import { augmentExports, type AugmentExports } from './wasm-exports.js';
 
 /** Samples per wasm call for the sample-wise kernels. */
 export const BLOCK_SAMPLES = 65_536;
@@ -153,23 +153,114 @@ export function peakNormalize(signal: Float32Array, opts?: Partial<PeakNormalize
 // Filters
 
 /**
- * Runs a biquad cascade in place (zero initial state): sections two at a time through the fused
- * `biquadPair` kernel, an odd last one through `biquadCascade`.
+ * Runs a biquad cascade in place (zero initial state), sections two at a time. Short signals (and
+ * filters whose memory is too long for it) go through the serial kernels (`biquadPair`,
+ * `biquadCascade` for an odd last section); from {@link BIQUAD_LANES_MIN_SAMPLES} on, the signal
+ * is split into four segments filtered side by side (`biquadLanes`), each segment's lane warmed up
+ * on the samples before it. The two paths agree to float rounding (f64 arithmetic, f32 samples:
+ * at most about one f32 step apart).
  */
 export function biquadAt(wasm: SousaWasm, ptr: number, n: number, sections: readonly BiquadCoefficients[]): void {
   if (sections.length === 0 || n === 0) return;
   const e = augmentExports(wasm);
-  withBlocks(wasm, [80, 32], ([coeffs, state]) => {
+  withBlocks(wasm, [80, 128, 32], ([coeffs, lanes, state]) => {
     for (let s = 0; s < sections.length; s += 2) {
-      const pair = sections.slice(s, s + 2);
+      const group = sections.slice(s, s + 2);
       const c = wasm.f64(coeffs!, 10);
-      pair.forEach((q, i) => c.set([q.b0, q.b1, q.b2, q.a1, q.a2], i * 5));
+      group.forEach((q, i) => c.set([q.b0, q.b1, q.b2, q.a1, q.a2], i * 5));
+      const len = Math.floor(n / 4);
+      const warmUp = warmUpSamples(group);
+      if (n >= BIQUAD_LANES_MIN_SAMPLES && warmUp <= len) {
+        biquadLanesAt(wasm, e, ptr, n, group.length, warmUp, coeffs!, lanes!, state!);
+        continue;
+      }
       wasm.f64(state!, 4).fill(0);
-      if (pair.length === 2) blocks(n, (o, k) => e.biquadPair(ptr + o * 4, k, coeffs!, state!));
+      if (group.length === 2) blocks(n, (o, k) => e.biquadPair(ptr + o * 4, k, coeffs!, state!));
       else blocks(n, (o, k) => wasm.exports.biquadCascade(ptr + o * 4, k, coeffs!, state!, 1));
     }
   });
 }
+
+/** Signals at least this long are filtered as four parallel segments (see {@link biquadAt}). */
+export const BIQUAD_LANES_MIN_SAMPLES = 16_384;
+
+/**
+ * What a segment's warm-up may leave of the unknown state before it, relative to that state: the
+ * zero-input response decays as |pole|^W (times the filter's gain from state to output, at most a
+ * few hundred for the lowest corners we use), so 1e-16 keeps the difference from the serial result
+ * below one f32 step of the signal.
+ */
+const WARM_UP_DECAY = 1e-16;
+
+/** Largest pole radius of 1 + a1 z^-1 + a2 z^-2. */
+function poleRadius(a1: number, a2: number): number {
+  const disc = a1 * a1 - 4 * a2;
+  if (disc < 0) return Math.sqrt(a2);
+  const root = Math.sqrt(disc);
+  return Math.max(Math.abs((-a1 + root) / 2), Math.abs((-a1 - root) / 2));
+}
+
+/** Warm-up length in samples for the sections (Infinity when a pole is not inside the unit circle). */
+function warmUpSamples(group: readonly BiquadCoefficients[]): number {
+  const r = Math.max(...group.map((q) => poleRadius(q.a1, q.a2)));
+  if (!(r < 1)) return Infinity;
+  if (r === 0) return 2 * group.length;
+  // Two sections can share a pole (a double pole decays as k r^k): a small margin covers the k.
+  return Math.ceil(Math.log(WARM_UP_DECAY) / Math.log(r)) + 64;
+}
+
+/**
+ * The four-segment path of biquadAt for 1 or 2 sections (coefficients already at `coeffs`):
+ * segments [kL, (k+1)L) for k < 3 and [3L, n). Lane 0 starts from the zero state at sample 0 (the
+ * true state); lanes 1..3 first run without storing over the `warmUp` samples before their
+ * segments, then all four filter their segments in place; the last n - 4L samples continue lane 3
+ * serially.
+ */
+function biquadLanesAt(
+  wasm: SousaWasm,
+  e: AugmentExports,
+  ptr: number,
+  n: number,
+  sectionCount: number,
+  warmUp: number,
+  coeffs: number,
+  lanes: number,
+  state: number,
+): void {
+  const len = Math.floor(n / 4);
+  const stride = len * 4;
+  wasm.f64(lanes, 16).fill(0);
+  // Warm-up: call lane j runs over the W samples before segment j + 1 (the fourth reads the end
+  // of segment 3 and is discarded); nothing is stored, so every lane reads the original input.
+  for (let from = 0; from < warmUp; from += LANE_STEPS_PER_CALL) {
+    e.biquadLanes(ptr + (len - warmUp + from) * 4, stride, Math.min(LANE_STEPS_PER_CALL, warmUp - from), coeffs, lanes, sectionCount, 0);
+  }
+  const l = wasm.f64(lanes, 16);
+  for (let s = 0; s < sectionCount; s++) {
+    for (const z of [s * 8, s * 8 + 4]) {
+      l[z + 3] = l[z + 2]!;
+      l[z + 2] = l[z + 1]!;
+      l[z + 1] = l[z]!;
+      l[z] = 0;
+    }
+  }
+  for (let from = 0; from < len; from += LANE_STEPS_PER_CALL) {
+    e.biquadLanes(ptr + from * 4, stride, Math.min(LANE_STEPS_PER_CALL, len - from), coeffs, lanes, sectionCount, 1);
+  }
+  const tail = n - 4 * len;
+  if (tail > 0) {
+    const end = wasm.f64(lanes, 16);
+    const z = wasm.f64(state, 4);
+    for (let s = 0; s < sectionCount; s++) {
+      z[2 * s] = end[s * 8 + 3]!;
+      z[2 * s + 1] = end[s * 8 + 7]!;
+    }
+    wasm.exports.biquadCascade(ptr + 4 * len * 4, tail, coeffs, state, sectionCount);
+  }
+}
+
+/** Steps of the four segments per biquadLanes call (short calls let V8 tier the kernel up). */
+const LANE_STEPS_PER_CALL = 16_384;
 
 /** Coefficient of a one-pole low-pass at `cutoffHz`: 1 - exp(-2 pi fc / fs). */
 export function onePoleCoefficient(cutoffHz: number, sampleRateHz: number): number {
@@ -318,35 +409,9 @@ export function compressAt(wasm: SousaWasm, ptr: number, n: number, opts: Omit<C
 }
 
 /**
- * {@link compressAt} then {@link biquadAt} with two sections, in one fused kernel that gives the
- * same bits as the two calls in sequence (the filters' recursion runs alongside the compressor's
- * smoother, one batch behind it).
- */
-export function compressThenBiquadPairAt(
-  wasm: SousaWasm,
-  ptr: number,
-  n: number,
-  opts: Omit<CompressorOptions, 'wasm'>,
-  pair: readonly [BiquadCoefficients, BiquadCoefficients],
-): void {
-  checkCompressor(opts);
-  const e = augmentExports(wasm);
-  const attack = detExp(-1000 / (opts.attackMs * opts.sampleRateHz));
-  const release = detExp(-1000 / (opts.releaseMs * opts.sampleRateHz));
-  withBlocks(wasm, [8, 80, 32], ([state, coeffs, bqState]) => {
-    wasm.f64(state!, 1)[0] = 0;
-    const c = wasm.f64(coeffs!, 10);
-    pair.forEach((q, i) => c.set([q.b0, q.b1, q.b2, q.a1, q.a2], i * 5));
-    wasm.f64(bqState!, 4).fill(0);
-    blocks(n, (o, k) =>
-      e.compressBiquadPair(ptr + o * 4, k, opts.thresholdDb, opts.ratio, opts.kneeDb, attack, release, opts.makeupDb, state!, coeffs!, bqState!),
-    );
-  });
-}
-
-/**
  * Feed-forward compressor with its detector in the dB domain (Giannoulis, Massberg & Reiss 2012):
- * soft-knee static curve, attack/release smoothing of the gain reduction, makeup gain.
+ * soft-knee static curve, attack/release smoothing of the gain reduction (at a quarter of the
+ * sample rate, see the `compress` kernel in assembly/dsp.ts), makeup gain.
  */
 export function compress(signal: Float32Array, opts?: Partial<CompressorOptions>): Float32Array {
   const o = { ...DEFAULT_COMPRESSOR_OPTIONS, ...opts };

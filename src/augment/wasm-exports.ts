@@ -20,15 +20,12 @@ export interface AugmentExports {
   fastLog2(x: number): number;
   fastExp2(y: number): number;
   biquadPair(buf: number, n: number, coeffs: number, state: number): void;
+  biquadLanes(buf: number, stride: number, steps: number, coeffs: number, state: number, sections: number, store: number): void;
   compressorStateBytes(): number;
   compressorCurveDb(xDb: number, thresholdDb: number, ratio: number, kneeDb: number): number;
   compress(
     buf: number, n: number, thresholdDb: number, ratio: number, kneeDb: number,
     attackCoeff: number, releaseCoeff: number, makeupDb: number, state: number,
-  ): void;
-  compressBiquadPair(
-    buf: number, n: number, thresholdDb: number, ratio: number, kneeDb: number,
-    attackCoeff: number, releaseCoeff: number, makeupDb: number, compState: number, coeffs: number, bqState: number,
   ): void;
   firScratchBytes(nfft: number): number;
   firFromMagnitude(mag: number, nfft: number, taps: number, minimumPhase: number, out: number, scratch: number): number;
@@ -66,10 +63,10 @@ export const AUGMENT_EXPORT_NAMES = [
   'fastLog2',
   'fastExp2',
   'biquadPair',
+  'biquadLanes',
   'compressorStateBytes',
   'compressorCurveDb',
   'compress',
-  'compressBiquadPair',
   'firScratchBytes',
   'firFromMagnitude',
   'besselI0',
