@@ -374,76 +374,59 @@ function jumpState(v: v128, count: u32): v128 {
 }
 
 /**
- * The hvac noise's two parts in one pass, for one block of n samples: `bed` gets pink noise
- * (exactly `noisePink`) through one biquad section (exactly `biquadCascade` with one section:
- * coeffs 5 f64, state 2 f64 at `bq`), and `hum` gets the three-harmonic hum (exactly `addHum` on
- * zeros, renormalising its phasor at the end of the call like it, so call with the same blocks).
- * The three recursions are independent, so running them in one loop overlaps their latencies.
+ * The three-harmonic hum of `addHum`, written (not added) to four segments side by side: segment k
+ * starts at out + k * stride (bytes) and its phasor (cos, sin of the fundamental's phase) is lane k
+ * of state (re[0..3], im[0..3], 8 f64), so four independent rotations run at once instead of one
+ * serial chain. coeffs: 6 f64, amp_h cos(phase_h) and amp_h sin(phase_h) for h = 1..3. The
+ * phasors are renormalised at the end of every call, as in addHum.
  */
-export function noiseHvacBlock(
-  rng: usize,
-  pinkState: usize,
-  bed: usize,
-  coeffs: usize,
-  bq: usize,
-  hum: usize,
-  humState: usize,
-  n: usize,
-  cyclesPerSample: f64,
-  a1: f64,
-  a2: f64,
-  a3: f64,
-): void {
-  let sum = load<i32>(pinkState, 64);
-  let counter = load<u32>(pinkState, 68);
-  const b0 = load<f64>(coeffs, 0), b1 = load<f64>(coeffs, 8), b2 = load<f64>(coeffs, 16);
-  const q1 = load<f64>(coeffs, 24), q2 = load<f64>(coeffs, 32);
-  let z1 = load<f64>(bq, 0), z2 = load<f64>(bq, 8);
+export function humLanes(out: usize, stride: usize, steps: usize, state: usize, coeffs: usize, cyclesPerSample: f64): void {
   const w = 6.283185307179586 * cyclesPerSample;
-  const c = Math.cos(w);
-  const s = Math.sin(w);
-  let re = load<f64>(humState, 0);
-  let im = load<f64>(humState, 8);
-  const p1r = load<f64>(humState, 16), p1i = load<f64>(humState, 24);
-  const p2r = load<f64>(humState, 32), p2i = load<f64>(humState, 40);
-  const p3r = load<f64>(humState, 48), p3i = load<f64>(humState, 56);
-  for (let done: usize = 0; done < n; done += BATCH) {
-    const cnt = min<usize>(BATCH, n - done);
-    xoFill(rng, RAW, cnt);
-    const db = bed + (done << 2);
-    const dh = hum + (done << 2);
-    for (let i: usize = 0; i < cnt; i++) {
-      const raw = load<u32>(RAW + (i << 2));
-      counter += 1;
-      const k = <usize>min<u32>(ctz<u32>(counter), 15);
-      const v = <i32>(raw >>> 16) - 32768;
-      const row = pinkState + (k << 2);
-      sum += v - load<i32>(row);
-      store<i32>(row, v);
-      const white = <i32>(raw & 0xffff) - 32768;
-      const x = <f64>(<f32>(sum + white) * <f32>(1.0 / 32768.0));
-      const y = b0 * x + z1;
-      z1 = b1 * x - q1 * y + z2;
-      z2 = b2 * x - q2 * y;
-      store<f32>(db + (i << 2), <f32>y);
-      const r2 = re * re - im * im;
-      const i2 = 2 * re * im;
-      const r3 = r2 * re - i2 * im;
-      const i3 = r2 * im + i2 * re;
-      const h = a1 * (re * p1r - im * p1i) + a2 * (r2 * p2r - i2 * p2i) + a3 * (r3 * p3r - i3 * p3i);
-      store<f32>(dh + (i << 2), <f32>0 + <f32>h);
-      const nr = re * c - im * s;
-      im = re * s + im * c;
-      re = nr;
-    }
+  const c = f64x2.splat(Math.cos(w));
+  const s = f64x2.splat(Math.sin(w));
+  const k1r = f64x2.splat(load<f64>(coeffs, 0)), k1i = f64x2.splat(load<f64>(coeffs, 8));
+  const k2r = f64x2.splat(load<f64>(coeffs, 16)), k2i = f64x2.splat(load<f64>(coeffs, 24));
+  const k3r = f64x2.splat(load<f64>(coeffs, 32)), k3i = f64x2.splat(load<f64>(coeffs, 40));
+  const two = f64x2.splat(2);
+  let rea = v128.load(state, 0), reb = v128.load(state, 16);
+  let ima = v128.load(state, 32), imb = v128.load(state, 48);
+  const s2 = stride << 1;
+  const s3 = s2 + stride;
+  for (let i: usize = 0; i < steps; i++) {
+    const ha = humOf(rea, ima, two, k1r, k1i, k2r, k2i, k3r, k3i);
+    const hb = humOf(reb, imb, two, k1r, k1i, k2r, k2i, k3r, k3i);
+    const v = v128.shuffle<f32>(f32x4.demote_f64x2_zero(ha), f32x4.demote_f64x2_zero(hb), 0, 1, 4, 5);
+    const p = out + (i << 2);
+    v128.store32_lane(p, v, 0);
+    v128.store32_lane(p + stride, v, 1);
+    v128.store32_lane(p + s2, v, 2);
+    v128.store32_lane(p + s3, v, 3);
+    const nra = f64x2.sub(f64x2.mul(rea, c), f64x2.mul(ima, s));
+    ima = f64x2.add(f64x2.mul(rea, s), f64x2.mul(ima, c));
+    rea = nra;
+    const nrb = f64x2.sub(f64x2.mul(reb, c), f64x2.mul(imb, s));
+    imb = f64x2.add(f64x2.mul(reb, s), f64x2.mul(imb, c));
+    reb = nrb;
   }
-  store<i32>(pinkState, sum, 64);
-  store<u32>(pinkState, counter, 68);
-  store<f64>(bq, z1, 0);
-  store<f64>(bq, z2, 8);
-  const len = Math.sqrt(re * re + im * im);
-  store<f64>(humState, re / len, 0);
-  store<f64>(humState, im / len, 8);
+  const la = f64x2.sqrt(f64x2.add(f64x2.mul(rea, rea), f64x2.mul(ima, ima)));
+  const lb = f64x2.sqrt(f64x2.add(f64x2.mul(reb, reb), f64x2.mul(imb, imb)));
+  v128.store(state, f64x2.div(rea, la), 0);
+  v128.store(state, f64x2.div(reb, lb), 16);
+  v128.store(state, f64x2.div(ima, la), 32);
+  v128.store(state, f64x2.div(imb, lb), 48);
+}
+
+// sum over h of Re(z^h) k_h,r - Im(z^h) k_h,i for two phasors z = re + i im.
+// @ts-ignore: decorator
+@inline function humOf(re: v128, im: v128, two: v128, k1r: v128, k1i: v128, k2r: v128, k2i: v128, k3r: v128, k3i: v128): v128 {
+  const r2 = f64x2.sub(f64x2.mul(re, re), f64x2.mul(im, im));
+  const i2 = f64x2.mul(two, f64x2.mul(re, im));
+  const r3 = f64x2.sub(f64x2.mul(r2, re), f64x2.mul(i2, im));
+  const i3 = f64x2.add(f64x2.mul(r2, im), f64x2.mul(i2, re));
+  const h1 = f64x2.sub(f64x2.mul(re, k1r), f64x2.mul(im, k1i));
+  const h2 = f64x2.sub(f64x2.mul(r2, k2r), f64x2.mul(i2, k2i));
+  const h3 = f64x2.sub(f64x2.mul(r3, k3r), f64x2.mul(i3, k3i));
+  return f64x2.add(f64x2.add(h1, h2), h3);
 }
 
 /**

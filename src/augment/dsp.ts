@@ -805,7 +805,7 @@ export function generateNoiseAt(wasm: SousaWasm, ptr: number, n: number, type: N
   if (n === 0) return;
   const e = augmentExports(wasm);
   withStream(wasm, opts.streamSeed, (rng) => {
-    withBlocks(wasm, [e.pinkStateBytes(), 64, type === 'hvac' ? n * 4 : 4], ([st, hum, tmp]) => {
+    withBlocks(wasm, [e.pinkStateBytes(), type === 'hvac' ? n * 4 : 4], ([st, tmp]) => {
       wasm.u8(st!, e.pinkStateBytes()).fill(0);
       const pink = (dst: number): void => {
         wasm.u8(st!, e.pinkStateBytes()).fill(0);
@@ -835,33 +835,13 @@ export function generateNoiseAt(wasm: SousaWasm, ptr: number, n: number, type: N
           biquadAt(wasm, ptr, n, [highpass(2000, fs), highpass(2000, fs)]);
           break;
         case 'hvac': {
-          // Pink bed (low-passed at 500 Hz) and hum in one fused pass (noiseHvacBlock: the same
-          // bits as noisePink, a one-section biquadCascade and addHum run one after the other).
-          // The hum's start phases come from the draws after the bed's n: drawn first from a copy
-          // of the stream jumped ahead by n, so the pass can run with them.
-          const stateBytes = wasm.exports.rngStateBytes();
-          const phases = withBlocks(wasm, [stateBytes], ([ahead]) => {
-            wasm.u8(ahead!, stateBytes).set(wasm.u8(rng, stateBytes));
-            e.xoJump(ahead!, n);
-            return [0, 1, 2].map(() => 2 * Math.PI * wasm.exports.rngFloat(ahead!));
-          });
-          const lp = lowpass(500, fs);
+          // A pink bed low-passed at 500 Hz under a three-harmonic hum; the hum's start phases are
+          // the three draws after the bed's n.
+          pink(tmp!);
+          biquadAt(wasm, tmp!, n, [lowpass(500, fs)]);
+          const phases = [0, 1, 2].map(() => 2 * Math.PI * wasm.exports.rngFloat(rng));
           const amps = [0.3, 0.1, 0.05] as const;
-          withBlocks(wasm, [40, 16], ([coeffs, bq]) => {
-            wasm.f64(coeffs!, 5).set([lp.b0, lp.b1, lp.b2, lp.a1, lp.a2]);
-            wasm.f64(bq!, 2).fill(0);
-            const s = wasm.f64(hum!, 8);
-            s[0] = 1;
-            s[1] = 0;
-            phases.forEach((phase, h) => {
-              s[2 + 2 * h] = detCos(phase);
-              s[3 + 2 * h] = detSin(phase);
-            });
-            wasm.u8(st!, e.pinkStateBytes()).fill(0);
-            blocks(n, (o, c) =>
-              e.noiseHvacBlock(rng, st!, tmp! + o * 4, coeffs!, bq!, ptr + o * 4, hum!, c, opts.humHz / fs, amps[0], amps[1], amps[2]),
-            );
-          });
+          humAt(wasm, ptr, n, { cyclesPerSample: opts.humHz / fs, amplitudes: amps, phases });
           const humRms = Math.sqrt((amps[0] * amps[0] + amps[1] * amps[1] + amps[2] * amps[2]) / 2);
           const bed = rmsAt(wasm, tmp!, n);
           if (bed > 0) addScaledAt(wasm, ptr, tmp!, n, humRms / 5 / bed);
@@ -878,6 +858,60 @@ export function generateNoiseAt(wasm: SousaWasm, ptr: number, n: number, type: N
         }
       }
     });
+  });
+}
+
+/** A hum: its fundamental in cycles per sample, and amplitude and start phase (radians) of harmonics 1..3. */
+export interface HumSpec {
+  cyclesPerSample: number;
+  amplitudes: readonly [number, number, number];
+  phases: readonly number[];
+}
+
+/**
+ * Writes the hum sum_h amp_h cos(2 pi h f t + phase_h), h = 1..3, to the n samples at `ptr`: the
+ * harmonics come from powers of one rotating phasor (f64). When the period is a whole number of
+ * samples, one period is computed and copied; otherwise long signals run as four segments side by
+ * side (`humLanes`), each phasor started at its segment's exact phase, and short ones serially
+ * (`addHum`).
+ */
+export function humAt(wasm: SousaWasm, ptr: number, n: number, hum: HumSpec): void {
+  const e = augmentExports(wasm);
+  const { cyclesPerSample: f, amplitudes: amps, phases } = hum;
+  const serial = (at: number, count: number, re: number, im: number): void =>
+    withBlocks(wasm, [64], ([st]) => {
+      const s = wasm.f64(st!, 8);
+      s.set([re, im]);
+      phases.forEach((phase, h) => s.set([detCos(phase), detSin(phase)], 2 + 2 * h));
+      wasm.f32(at, count).fill(0);
+      blocks(count, (o, c) => e.addHum(at + o * 4, c, st!, f, amps[0], amps[1], amps[2]));
+    });
+  // A whole number of samples per period (60 Hz at 44.1 or 48 kHz): one period, then copies.
+  const period = Math.round(1 / f);
+  if (Math.abs(period * f - 1) < 1e-12 && period * 2 <= n) {
+    humAt(wasm, ptr, period, hum);
+    const y = wasm.f32(ptr, n);
+    for (let filled = period; filled < n; filled *= 2) y.copyWithin(filled, 0, Math.min(filled, n - filled));
+    return;
+  }
+  const len = Math.floor(n / 4);
+  if (n < BIQUAD_LANES_MIN_SAMPLES) {
+    serial(ptr, n, 1, 0);
+    return;
+  }
+  withBlocks(wasm, [64, 48], ([st, co]) => {
+    const turn = (k: number): number => 2 * Math.PI * ((k * len * f) % 1);
+    const s = wasm.f64(st!, 8);
+    for (let k = 0; k < 4; k++) {
+      s[k] = detCos(turn(k));
+      s[4 + k] = detSin(turn(k));
+    }
+    wasm.f64(co!, 6).set(phases.flatMap((phase, h) => [amps[h]! * detCos(phase), amps[h]! * detSin(phase)]));
+    for (let from = 0; from < len; from += LANE_STEPS_PER_CALL) {
+      e.humLanes(ptr + from * 4, len * 4, Math.min(LANE_STEPS_PER_CALL, len - from), st!, co!, f);
+    }
+    const end = wasm.f64(st!, 8);
+    if (n > 4 * len) serial(ptr + 4 * len * 4, n - 4 * len, end[3]!, end[7]!);
   });
 }
 

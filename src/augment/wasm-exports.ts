@@ -44,10 +44,7 @@ export interface AugmentExports {
   addHum(out: number, n: number, state: number, cyclesPerSample: number, a1: number, a2: number, a3: number): void;
   quantizeTpdf(rng: number, buf: number, n: number, bits: number): void;
   xoJump(rng: number, count: number): void;
-  noiseHvacBlock(
-    rng: number, pinkState: number, bed: number, coeffs: number, bq: number, hum: number, humState: number,
-    n: number, cyclesPerSample: number, a1: number, a2: number, a3: number,
-  ): void;
+  humLanes(out: number, stride: number, steps: number, state: number, coeffs: number, cyclesPerSample: number): void;
 }
 
 export const AUGMENT_EXPORT_NAMES = [
@@ -84,7 +81,7 @@ export const AUGMENT_EXPORT_NAMES = [
   'addHum',
   'quantizeTpdf',
   'xoJump',
-  'noiseHvacBlock',
+  'humLanes',
 ] as const satisfies readonly (keyof AugmentExports)[];
 
 const cache = new WeakMap<SousaWasm, AugmentExports>();
