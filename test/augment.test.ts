@@ -27,8 +27,17 @@ import {
   type AugmentationParams,
 } from '../src/augment/index.js';
 import { applyDegradeAt } from '../src/augment/degrade.js';
-import { NOISE_TYPES } from '../src/augment/dsp.js';
-import { initKernels } from '../src/augment/kernels.js';
+import { NOISE_TYPES, convolveAt } from '../src/augment/dsp.js';
+import { convolve, initKernels, withBlocks } from '../src/augment/kernels.js';
+import { MIC_POSITION_NAMES, MIC_TYPES, applyMicAt, micFilter, micFilterAt, micFilterLength, type MicOptions } from '../src/augment/mic.js';
+import {
+  applyRoomAt,
+  applyRoomMicFilterAt,
+  mixRoomIrAt,
+  mixedRoomIr,
+  roomImpulseResponseAt,
+  roomImpulseResponseLength,
+} from '../src/augment/room.js';
 import type { SousaWasm } from '../src/platform/wasm.js';
 import { rngFor } from '../src/random/index.js';
 import { AUGMENT_IDENTITY_SHA256, augmentIdentityDigest, augmentIdentitySignal } from './helpers/augment-identity.js';
@@ -112,11 +121,163 @@ describe('room impulse responses', () => {
     expect(roomImpulseResponse(wasm, 'studio', rngFor(6, 'x'))).not.toEqual(a);
   });
 
+  it('are built in module memory by roomImpulseResponseAt with the same bits, for every room', () => {
+    for (const room of ROOM_TYPE_NAMES) {
+      const opts = { rt60S: ROOM_TYPES[room].rt60S * 1.07, sampleRateHz: 48_000 };
+      const want = roomImpulseResponse(wasm, room, rngFor(8, `test/at/${room}`), opts);
+      const length = roomImpulseResponseLength(room, opts);
+      expect(length).toBe(want.length);
+      const got = withBlocks(wasm, [length * 4], ([ptr]) => {
+        roomImpulseResponseAt(wasm, ptr!, length, room, rngFor(8, `test/at/${room}`), opts);
+        return wasm.f32(ptr!, length).slice();
+      });
+      expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), room).toBe(true);
+    }
+    expect(() => withBlocks(wasm, [400], ([ptr]) => roomImpulseResponseAt(wasm, ptr!, 100, 'gym', rngFor(1, 'x')))).toThrow(
+      /expected a block of 66813 samples for the gym IR \(roomImpulseResponseLength\), got 100/,
+    );
+  });
+
+  it('are mixed wet/dry in place by mixRoomIrAt with the same bits as mixedRoomIr: (1 - wet) delta + wet ir, cut', () => {
+    const ir = roomImpulseResponse(wasm, 'garage', rngFor(2, 'test/mix'));
+    for (const [wet, cut] of [[0.35, ir.length], [0.372, 5000], [1, 3], [0, ir.length]] as const) {
+      const want = mixedRoomIr(ir, wet, cut);
+      expect(want.length).toBe(Math.min(ir.length, cut));
+      // Within one f32 rounding of the exact mix.
+      const exact = (i: number): number => (i === 0 ? 1 - wet : 0) + wet * ir[i]!;
+      let excess = 0;
+      for (let i = 0; i < want.length; i++) excess = Math.max(excess, Math.abs(want[i]! - exact(i)) - 2 ** -22 * Math.abs(exact(i)));
+      expect(excess, `wet ${wet}`).toBe(0);
+      const got = withBlocks(wasm, [ir.length * 4], ([ptr]) => {
+        wasm.f32(ptr!, ir.length).set(ir);
+        mixRoomIrAt(wasm, ptr!, want.length, wet);
+        return wasm.f32(ptr!, ir.length).slice();
+      });
+      expect(Buffer.from(got.buffer, 0, want.length * 4).equals(Buffer.from(want.buffer)), `wet ${wet}`).toBe(true);
+      // Taps past the cut are left alone.
+      expect(got.subarray(want.length)).toEqual(ir.subarray(want.length));
+    }
+    expect(() => mixedRoomIr(ir, 1.5, 10)).toThrow(/wet\/dry in \[0, 1\], got 1.5/);
+  });
+
+  it('applyRoomAt convolves with the mixed IR (same bits as convolveAt with mixedRoomIr)', () => {
+    const ir = roomImpulseResponse(wasm, 'studio', rngFor(3, 'test/apply-room'));
+    const x = strokes(30_000, [100, 9000], 'test/apply-room/x');
+    const run = (body: (ptr: number, n: number) => void): Float32Array =>
+      withBlocks(wasm, [x.length * 4], ([ptr]) => {
+        wasm.f32(ptr!, x.length).set(x);
+        body(ptr!, x.length);
+        return wasm.f32(ptr!, x.length).slice();
+      });
+    const got = run((ptr, n) => applyRoomAt(wasm, ptr, n, ir, 0.25));
+    const want = run((ptr, n) => convolveAt(wasm, ptr, n, mixedRoomIr(ir, 0.25, n)));
+    expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+    expect(Buffer.from(got.buffer).equals(Buffer.from(x.buffer))).toBe(false);
+  });
+
   it('measureRt60S recovers the decay of an exponentially decaying noise exactly enough', () => {
     const rng = rngFor(1, 'test/decay');
     for (const t60 of [0.2, 1, 2.5]) {
       const h = Float32Array.from({ length: Math.round(1.5 * t60 * FS) }, (_, i) => rng.uniform(-1, 1) * Math.exp((-3 * Math.LN10 * i) / (t60 * FS)));
       expect(measureRt60S(h, FS) / t60).toBeCloseTo(1, 1);
+    }
+  });
+});
+
+describe('microphone filter', () => {
+  const mic = (type: MicOptions['type'], position: MicOptions['position'], distanceM: number): MicOptions => ({
+    type,
+    position,
+    distanceM,
+    noiseSeed: 5n,
+    sampleRateHz: FS,
+    selfNoiseDb: -80,
+    firTaps: 1023,
+  });
+
+  it('is built in module memory by micFilterAt with the same bits as micFilter, for every type, position and both distance regimes', () => {
+    for (const type of MIC_TYPES) {
+      for (const position of MIC_POSITION_NAMES) {
+        for (const distanceM of [0.1, 1.5]) {
+          const o = mic(type, position, distanceM);
+          const want = micFilter(wasm, o);
+          const length = micFilterLength(o);
+          expect(length).toBe(want.length);
+          const got = withBlocks(wasm, [length * 4], ([ptr]) => {
+            wasm.f32(ptr!, length).fill(7); // stale data must not leak through
+            micFilterAt(wasm, ptr!, length, o);
+            return wasm.f32(ptr!, length).slice();
+          });
+          expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `${type} ${position} ${distanceM}`).toBe(true);
+        }
+      }
+    }
+    expect(() => withBlocks(wasm, [400], ([ptr]) => micFilterAt(wasm, ptr!, 100, mic('dynamic', 'center', 1)))).toThrow(
+      /expected a block of 2047 samples for the mic filter \(micFilterLength\), got 100/,
+    );
+  });
+
+  it('applyMicAt filters with micFilter (same bits as convolveAt) and adds the self-noise', () => {
+    const o = mic('ribbon', 'overhead', 0.2);
+    const x = strokes(20_000, [50, 7000], 'test/apply-mic/x');
+    const got = withBlocks(wasm, [x.length * 4], ([ptr]) => {
+      wasm.f32(ptr!, x.length).set(x);
+      applyMicAt(wasm, ptr!, x.length, { ...o, selfNoiseDb: Number.NEGATIVE_INFINITY });
+      return wasm.f32(ptr!, x.length).slice();
+    });
+    const want = withBlocks(wasm, [x.length * 4], ([ptr]) => {
+      wasm.f32(ptr!, x.length).set(x);
+      convolveAt(wasm, ptr!, x.length, micFilter(wasm, o));
+      return wasm.f32(ptr!, x.length).slice();
+    });
+    expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+  });
+});
+
+describe('room and mic combined in module memory', () => {
+  it('applyRoomMicFilterAt filters as the typed-array composition: synthetic and user rooms (to float rounding), no room (same bits), IRs cut to short signals', () => {
+    const o: MicOptions = { type: 'condenser', position: 'off_axis', distanceM: 0.8, noiseSeed: 1n, sampleRateHz: FS, selfNoiseDb: -80, firTaps: 1023 };
+    const userIr = roomImpulseResponse(wasm, 'practice_room', rngFor(4, 'test/combined/user'));
+    for (const n of [60_000, 20_000, 1500, 30]) {
+      const x = strokes(n, [0, Math.floor(n / 2)], `test/combined/${n}`);
+      const run = (body: (ptr: number) => void): Float32Array =>
+        withBlocks(wasm, [n * 4], ([ptr]) => {
+          wasm.f32(ptr!, n).set(x);
+          body(ptr!);
+          return wasm.f32(ptr!, n).slice();
+        });
+      const typed = (ir: Float32Array | null): Float32Array =>
+        run((ptr) => {
+          const mic = micFilter(wasm, o);
+          convolveAt(wasm, ptr, n, ir === null ? mic : convolve(ir, mic, { wasm }).subarray(0, n));
+        });
+      const cases = [
+        { name: 'gym', room: { kind: 'synthetic', type: 'gym', rng: rngFor(4, 'test/combined/gym'), rt60S: 1.4, sampleRateHz: FS, wetDry: 0.372 } as const },
+        { name: 'user', room: { kind: 'user', samples: userIr, wetDry: 0.2 } as const },
+        { name: 'none', room: null },
+      ];
+      for (const { name, room } of cases) {
+        const got = run((ptr) => applyRoomMicFilterAt(wasm, ptr, n, room, o));
+        let ir: Float32Array | null = null;
+        if (room?.kind === 'synthetic') ir = mixedRoomIr(roomImpulseResponse(wasm, 'gym', rngFor(4, 'test/combined/gym'), { rt60S: 1.4 }), room.wetDry, n);
+        if (room?.kind === 'user') ir = mixedRoomIr(userIr, room.wetDry, n);
+        const want = typed(ir);
+        if (room === null) {
+          expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `${name}, n = ${n}`).toBe(true);
+        } else {
+          // With a room the mic's IIR filters run on the room IR and its curve joins as a spectrum:
+          // the same filter, reached through other roundings.
+          let peak = 0;
+          let worst = 0;
+          for (let i = 0; i < n; i++) {
+            peak = Math.max(peak, Math.abs(want[i]!));
+            worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+          }
+          // Measured: 3.4e-7 of the peak.
+          expect(worst, `${name}, n = ${n}`).toBeLessThan(2e-6 * peak);
+        }
+        expect(Buffer.from(got.buffer).equals(Buffer.from(x.buffer)), `${name}, n = ${n}`).toBe(false);
+      }
     }
   });
 });
@@ -334,6 +495,21 @@ describe('user impulse responses', () => {
     const g = await augmentAudio(signal, { presetName: 'garage', seed: 1, sampleId: 's1', impulseResponses: [other, hall] });
     expect(['kitchen.flac', 'concert_hall_left.wav']).toContain(g.params.aug_ir_name);
     expect(g.params.aug_rt60_s).not.toBeNull();
+  });
+
+  it('are copied into module memory, never changed: same bytes on every use, IRs longer than the signal cut', async () => {
+    const rng = rngFor(2, 'test/user-ir/long');
+    const samples = Float32Array.from({ length: 3 * FS }, (_, i) => (i < 5 ? 0 : i === 5 ? -1 : 0.2 * rng.uniform(-1, 1) * Math.exp(-i / 20_000)));
+    const before = samples.slice();
+    const irs = [{ name: 'gym_long.wav', samples }];
+    const signal = strokes(FS, [500, 30_000]);
+    const a = await augmentAudio(signal, { presetName: 'gym', seed: 4, sampleId: 'u1', impulseResponses: irs });
+    const b = await augmentAudio(signal, { presetName: 'gym', seed: 4, sampleId: 'u1', impulseResponses: irs });
+    expect(a.params.aug_ir_name).toBe('gym_long.wav');
+    expect(Buffer.from(a.audio.buffer).equals(Buffer.from(b.audio.buffer))).toBe(true);
+    expect(Buffer.from(samples.buffer).equals(Buffer.from(before.buffer))).toBe(true);
+    const synthetic = await augmentAudio(signal, { presetName: 'gym', seed: 4, sampleId: 'u1' });
+    expect(Buffer.from(a.audio.buffer).equals(Buffer.from(synthetic.audio.buffer))).toBe(false);
   });
 
   it('decode from WAV (PCM 8/16/24/32, float 32, stereo -> mono) and FLAC files written by sox and flac', async () => {

@@ -8,12 +8,16 @@ import {
   biquadMagnitudeDb,
   chooseFftSize,
   convolve,
+  convolveInto,
+  convolveIrAt,
   initKernels,
   irfft,
   rbjBiquad,
   rfft,
+  withBlocks,
   type BiquadDesign,
 } from '../src/augment/kernels.js';
+import { convolveAt } from '../src/augment/dsp.js';
 import type { SousaWasm } from '../src/platform/wasm.js';
 import { rngFor } from '../src/random/index.js';
 
@@ -236,6 +240,103 @@ describe('convolve', () => {
   it('rejects empty input', () => {
     expect(() => convolve(new Float32Array(0), new Float32Array(3))).toThrow(AugmentError);
     expect(() => convolve(new Float32Array(3), new Float32Array(0))).toThrow(/got 3 and 0 samples/);
+  });
+});
+
+describe('convolution in module memory', () => {
+  /** Runs `body` with `arrays` copied into module memory, then returns the `outLength` floats at the last block. */
+  function inMemory(arrays: readonly Float32Array[], outLength: number, body: (ptrs: number[]) => void): Float32Array {
+    return withBlocks(wasm, [...arrays.map((a) => a.length * 4), outLength * 4], (ptrs) => {
+      arrays.forEach((a, i) => wasm.f32(ptrs[i]!, a.length).set(a));
+      wasm.f32(ptrs[arrays.length]!, outLength).fill(Number.NaN); // every output must be written
+      body(ptrs);
+      return wasm.f32(ptrs[arrays.length]!, outLength).slice();
+    });
+  }
+  /** Same bits (not just equal values: -0, NaN). */
+  const same = (a: Float32Array, b: Float32Array): boolean => {
+    const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+    const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+    return x.length === y.length && x.every((v, i) => v === y[i]);
+  };
+
+  it.each([
+    [5000, 2047, 'auto'],
+    [2047, 5000, 'auto'], // the longer operand second: swapped as convolve does
+    [100, 41, 'auto'],
+    [100, 40, 'auto'], // direct
+    [3000, 500, 'direct'],
+    [3000, 500, 'fft'],
+  ] as const)('convolveInto gives the bits of convolve for %i x %i (%s), full and cut', (na, nb, method) => {
+    const a = noise(`into/a/${na}/${nb}`, na);
+    const b = noise(`into/b/${na}/${nb}`, nb);
+    const full = convolve(a, b, { method });
+    const ref = naiveConvolve(a, b);
+    expect(relErr(full, ref)).toBeLessThan(1e-5);
+    for (const outLength of [full.length, Math.max(na, nb), 37]) {
+      const got = inMemory([a, b], outLength, ([pa, pb, y]) => convolveInto(wasm, pa!, na, pb!, nb, y!, outLength, { method }));
+      expect(same(got, full.slice(0, outLength)), `outLength ${outLength}`).toBe(true);
+    }
+  });
+
+  it('convolveInto rejects an output that overlaps an input, or is longer than the full convolution', () => {
+    const a = noise('into/bad/a', 300);
+    const b = noise('into/bad/b', 50);
+    withBlocks(wasm, [300 * 4, 50 * 4, 349 * 4], ([pa, pb, y]) => {
+      wasm.f32(pa!, 300).set(a);
+      wasm.f32(pb!, 50).set(b);
+      expect(() => convolveInto(wasm, pa!, 300, pb!, 50, pa! + 40, 100)).toThrow(/not to overlap the inputs/);
+      expect(() => convolveInto(wasm, pa!, 300, pb!, 50, y!, 350)).toThrow(/output length in \[1, 349\], got 350/);
+      expect(() => convolveInto(wasm, pa!, 0, pb!, 50, y!, 10)).toThrow(/got 0 and 50 samples/);
+      // Nothing was written to the input by the refused calls.
+      expect(same(wasm.f32(pa!, 300).slice(), a)).toBe(true);
+    });
+  });
+
+  it('convolveIrAt gives the bits of convolveAt (IR from a typed array), with and without delay', () => {
+    const x = noise('irat/x', 50_000);
+    for (const [taps, delay] of [[2047, 0], [20_001, 0], [301, 150], [1, 0]] as const) {
+      const rng = rngFor(7n, `irat/h/${taps}`);
+      const h = Float32Array.from({ length: taps }, (_, i) => rng.uniform(-1, 1) * Math.exp(-i / 3000));
+      const viaTyped = withBlocks(wasm, [x.length * 4], ([px]) => {
+        wasm.f32(px!, x.length).set(x);
+        convolveAt(wasm, px!, x.length, h, delay);
+        return wasm.f32(px!, x.length).slice();
+      });
+      const viaPtr = withBlocks(wasm, [x.length * 4, taps * 4], ([px, ph]) => {
+        wasm.f32(px!, x.length).set(x);
+        wasm.f32(ph!, taps).set(h);
+        convolveIrAt(wasm, px!, x.length, ph!, taps, delay);
+        return wasm.f32(px!, x.length).slice();
+      });
+      expect(same(viaPtr, viaTyped), `${taps} taps, delay ${delay}`).toBe(true);
+      // And it is the convolution: outputs [delay, delay + n) of the full one, within f32 accuracy.
+      const picks = [0, 1, 2, taps, 49_999];
+      for (const i of picks) {
+        let acc = 0;
+        for (let j = 0; j < taps; j++) if (i + delay - j >= 0 && i + delay - j < x.length) acc += h[j]! * x[i + delay - j]!;
+        expect(Math.abs(viaPtr[i]! - acc), `${taps} taps, output ${i}`).toBeLessThan(1e-4);
+      }
+    }
+    expect(() => convolveIrAt(wasm, 64, 10, 64, 0)).toThrow(/non-empty impulse response, got 0 samples/);
+    expect(() => convolveIrAt(wasm, 64, 10, 64, 5, 5)).toThrow(/delay in \[0, 5\), got 5/);
+  });
+
+  it('frees what it allocates: memory stops growing after the first call', () => {
+    const x = noise('irat/leak/x', 40_000);
+    const h = noise('irat/leak/h', 3000);
+    const run = (): void =>
+      withBlocks(wasm, [x.length * 4, h.length * 4, 42_999 * 4], ([px, ph, y]) => {
+        wasm.f32(px!, x.length).set(x);
+        wasm.f32(ph!, h.length).set(h);
+        convolveInto(wasm, px!, x.length, ph!, h.length, y!, 42_999);
+        convolveInto(wasm, px!, x.length, ph!, 30, y!, 1000);
+        convolveIrAt(wasm, px!, x.length, ph!, h.length);
+      });
+    run();
+    const bytes = wasm.memory.buffer.byteLength;
+    for (let i = 0; i < 20; i++) run();
+    expect(wasm.memory.buffer.byteLength).toBe(bytes);
   });
 });
 

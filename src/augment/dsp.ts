@@ -17,7 +17,7 @@ import { AugmentError } from '../errors.js';
 import { detCos, detExp, detLn, detPow, detSin } from '../math/det.js';
 import type { SousaWasm } from '../platform/wasm.js';
 import {
-  chooseFftSize,
+  convolveIrAt,
   planFor,
   wasmFor,
   withBlocks,
@@ -206,7 +206,7 @@ function warmUpSamples(group: readonly BiquadCoefficients[]): number {
   if (!(r < 1)) return Infinity;
   if (r === 0) return 2 * group.length;
   // Two sections can share a pole (a double pole decays as k r^k): a small margin covers the k.
-  return Math.ceil(Math.log(WARM_UP_DECAY) / Math.log(r)) + 64;
+  return Math.ceil(detLn(WARM_UP_DECAY) / detLn(r)) + 64;
 }
 
 /**
@@ -511,27 +511,11 @@ export function firFromMagnitudeCurve(curve: MagnitudeCurve, opts?: Partial<FirD
  * (taps - 1) / 2 for a linear-phase FIR (exact compensation of its delay).
  */
 export function convolveAt(wasm: SousaWasm, ptr: number, n: number, ir: Float32Array, delay = 0): void {
-  const h = ir.length;
   if (n === 0) return;
-  if (h === 0) bad('CONVOLVE_EMPTY', 'expected a non-empty impulse response, got 0 samples');
-  if (!(Number.isInteger(delay) && delay >= 0 && delay < h)) bad('CONVOLVE_DELAY', `expected a delay in [0, ${h}), got ${delay}`);
-  const outLength = n + delay;
-  const fftSize = chooseFftSize(n, h);
-  const m = fftSize / 2;
-  const block = fftSize - h + 1;
-  const plan = planFor(wasm, fftSize);
-  const e = wasm.exports;
-  withBlocks(wasm, [h * 4, m * 4, m * 4, m * 4, m * 4, outLength * 4], ([irPtr, hre, him, re, im, dst]) => {
-    wasm.f32(irPtr!, h).set(ir);
-    wasm.f32(dst!, outLength).fill(0);
-    e.rfftLoad(irPtr!, h, hre!, him!, m);
-    e.rfftForward(plan, fftSize, hre!, him!);
-    for (let start = 0; start < n && start < outLength; start += block) {
-      const count = Math.min(block, n - start);
-      const outCount = Math.min(count + h - 1, outLength - start);
-      e.convolveFftBlock(plan, fftSize, hre!, him!, ptr + start * 4, count, re!, im!, dst! + start * 4, outCount);
-    }
-    wasm.f32(ptr, n).set(wasm.f32(dst! + delay * 4, n));
+  if (ir.length === 0) bad('CONVOLVE_EMPTY', 'expected a non-empty impulse response, got 0 samples');
+  withBlocks(wasm, [ir.length * 4], ([irPtr]) => {
+    wasm.f32(irPtr!, ir.length).set(ir);
+    convolveIrAt(wasm, ptr, n, irPtr!, ir.length, delay);
   });
 }
 

@@ -24,12 +24,12 @@ import type { SousaWasm } from '../platform/wasm.js';
 import { rngFor } from '../random/index.js';
 import { applyChainAt } from './chain.js';
 import { applyDegradeAt } from './degrade.js';
-import { convolveAt, firstNonFiniteAt, peakAbsAt, peakNormalizeAt } from './dsp.js';
-import { convolve, ensureKernels } from './kernels.js';
-import { addSelfNoiseAt, micFilter, type MicOptions } from './mic.js';
+import { firstNonFiniteAt, peakAbsAt, peakNormalizeAt } from './dsp.js';
+import { ensureKernels } from './kernels.js';
+import { addSelfNoiseAt, type MicOptions } from './mic.js';
 import { emptyAugmentationParams, type AugmentationParams } from './params.js';
 import { PRESET_SPECS, PRESET_VARIATION, checkPresetName, type AugmentationPresetName, type PresetSpec } from './presets.js';
-import { ROOM_TYPES, measureRt60S, mixedRoomIr, prepareImpulseResponse, roomImpulseResponse } from './room.js';
+import { ROOM_TYPES, applyRoomMicFilterAt, measureRt60S, prepareImpulseResponse, type RoomIrSource } from './room.js';
 
 export * from './params.js';
 export * from './presets.js';
@@ -188,29 +188,28 @@ function runPreset(
   const key = (stage: string): string => `aug/${sampleId}/${stage}`;
 
   // Room and mic are linear and time-invariant: their filters are combined into one IR and the
-  // audio is convolved once; the mic's self-noise is added after.
-  let roomIr: Float32Array | null = null;
+  // audio is convolved once (applyRoomMicFilterAt); the mic's self-noise is added after.
+  let room: RoomIrSource | null = null;
   if (spec.room !== null) {
     const rng = rngFor(seed, key('room'));
     const rt60Factor = rng.uniform(v.rt60Factor[0], v.rt60Factor[1]);
     const wet = roundTo(Math.min(1, spec.room.wetDry * rng.uniform(v.wetDryFactor[0], v.wetDryFactor[1])), 3);
-    let ir: Float32Array;
     if (irs.length > 0) {
       const type = spec.room.type;
       const matching = irs.filter((r) => r.name.toLowerCase().startsWith(type));
       const pool = matching.length > 0 ? matching : irs;
       const chosen = pool[rng.int(pool.length)]!;
       const prepared = preparedIr(chosen, fs);
-      ir = prepared.samples;
+      room = { kind: 'user', samples: prepared.samples, wetDry: wet };
       p.aug_ir_name = chosen.name;
       p.aug_rt60_s = Number.isFinite(prepared.rt60S) ? roundTo(prepared.rt60S, 3) : null;
     } else {
       const rt60 = roundTo(ROOM_TYPES[spec.room.type].rt60S * rt60Factor, 3);
-      ir = ptr === null ? new Float32Array(1) : roomImpulseResponse(wasm, spec.room.type, rng, { rt60S: rt60, sampleRateHz: fs });
+      // The IR's own draws (reflections, tail seed) come from the rest of `rng`, taken when it is built.
+      room = { kind: 'synthetic', type: spec.room.type, rng, rt60S: rt60, sampleRateHz: fs, wetDry: wet };
       p.aug_ir_name = 'synthetic';
       p.aug_rt60_s = rt60;
     }
-    if (ptr !== null) roomIr = mixedRoomIr(ir, wet, n);
     p.aug_room_type = spec.room.type;
     p.aug_room_wet_dry = wet;
   }
@@ -228,9 +227,7 @@ function runPreset(
       firTaps: 1023,
     };
     if (ptr !== null) {
-      const micIr = micFilter(wasm, mic);
-      const combined = roomIr === null ? micIr : convolve(roomIr, micIr, { wasm }).subarray(0, n);
-      convolveAt(wasm, ptr, n, combined);
+      applyRoomMicFilterAt(wasm, ptr, n, room, mic);
       addSelfNoiseAt(wasm, ptr, n, mic);
     }
     p.aug_mic_type = spec.mic.type;

@@ -4,10 +4,12 @@
  * "Audio EQ Cookbook" coefficient formulas.
  *
  * The functions are synchronous, so the module must be instantiated first: `await initKernels()`
- * once per thread (or pass `{ wasm }` from `instantiateSousa`). Every call copies its input into
- * module memory, runs the kernel in blocks (many short wasm calls, so V8 tiers the code up instead
- * of running one long call in its baseline compiler), copies the result out and frees what it
- * allocated; views on module memory are made after the last allocation of each call.
+ * once per thread (or pass `{ wasm }` from `instantiateSousa`). The typed-array functions copy
+ * their input into module memory, run the kernel in blocks (many short wasm calls, so V8 tiers the
+ * code up instead of running one long call in its baseline compiler), copy the result out and free
+ * what they allocated; `convolveInto` and `convolveIrAt` work on blocks the caller allocated in
+ * module memory, for stages that keep their data there. Views on module memory are made after the
+ * last allocation of each call.
  */
 import { AugmentError } from '../errors.js';
 import { detCos, detLn, detPow, detSin } from '../math/det.js';
@@ -203,67 +205,180 @@ export function convolve(signal: Float32Array, ir: Float32Array, opts?: Partial<
       `expected a non-empty signal and IR for convolve, got ${signal.length} and ${ir.length} samples`,
     );
   }
-  if (!CONVOLVE_METHODS.includes(o.method)) {
-    throw new AugmentError('CONVOLVE_METHOD', `expected method ${CONVOLVE_METHODS.join(' | ')}, got ${String(o.method)}`);
-  }
   const outLength = o.outputLength === 'signal' ? signal.length : signal.length + ir.length - 1;
-  // Convolution commutes: let the shorter operand play the IR.
-  const [x, h] = ir.length > signal.length ? [ir, signal] : [signal, ir];
-  const direct = o.method === 'direct' || (o.method === 'auto' && h.length <= o.directMaxTaps);
-  const full = direct ? convolveDirectWasm(wasm, x, h) : convolveFftWasm(wasm, x, h, o.fftSize);
-  return outLength === full.length ? full : full.slice(0, outLength);
-}
-
-function convolveDirectWasm(wasm: SousaWasm, x: Float32Array, h: Float32Array): Float32Array {
-  const pad = h.length - 1;
-  const padded = x.length + 2 * pad;
-  const outLength = x.length + pad;
-  return withBlocks(wasm, [padded * 4, h.length * 4, outLength * 4], ([xPad, hRev, y]) => {
-    const xp = wasm.f32(xPad!, padded);
-    xp.fill(0);
-    xp.set(x, pad);
-    const hr = wasm.f32(hRev!, h.length);
-    for (let j = 0; j < h.length; j++) hr[j] = h[h.length - 1 - j]!;
-    // About 2^21 multiply-adds per call.
-    const chunk = Math.max(16, Math.floor(2 ** 21 / h.length / 16) * 16);
-    for (let from = 0; from < outLength; from += chunk) {
-      wasm.exports.convolveDirect(xPad!, hRev!, h.length, y!, from, Math.min(outLength, from + chunk));
-    }
+  return withBlocks(wasm, [signal.length * 4, ir.length * 4, outLength * 4], ([a, b, y]) => {
+    wasm.f32(a!, signal.length).set(signal);
+    wasm.f32(b!, ir.length).set(ir);
+    convolveInto(wasm, a!, signal.length, b!, ir.length, y!, outLength, o);
     return wasm.f32(y!, outLength).slice();
   });
 }
 
-function convolveFftWasm(wasm: SousaWasm, x: Float32Array, h: Float32Array, fftSize: number): Float32Array {
-  const n = fftSize === 0 ? chooseFftSize(x.length, h.length) : fftSize;
-  if (!isPow2(n) || n < h.length + 1) {
-    throw new AugmentError(
-      'FFT_SIZE',
-      `expected fftSize to be a power of two above the IR length ${h.length}, got ${fftSize}`,
-    );
+/** Options of {@link convolveInto}: those of {@link convolve} but the output length, which is an argument. */
+export type ConvolveIntoOptions = Omit<ConvolveOptions, 'outputLength' | 'wasm'>;
+
+/**
+ * {@link convolve} from and into module memory: writes the first `outLength` samples (1 to
+ * aLength + bLength - 1) of the linear convolution of the `aLength` f32 at `aPtr` with the
+ * `bLength` f32 at `bPtr` to `dst`, which must not overlap either input. Same method choice and
+ * the same bits as `convolve` (outputs past `outLength` are simply not computed).
+ */
+export function convolveInto(
+  wasm: SousaWasm,
+  aPtr: number,
+  aLength: number,
+  bPtr: number,
+  bLength: number,
+  dst: number,
+  outLength: number,
+  opts?: Partial<ConvolveIntoOptions>,
+): void {
+  const o = { ...DEFAULT_CONVOLVE_OPTIONS, ...opts };
+  if (!(Number.isInteger(aLength) && aLength >= 1 && Number.isInteger(bLength) && bLength >= 1)) {
+    throw new AugmentError('CONVOLVE_EMPTY', `expected a non-empty signal and IR for convolve, got ${aLength} and ${bLength} samples`);
+  }
+  if (!(Number.isInteger(outLength) && outLength >= 1 && outLength <= aLength + bLength - 1)) {
+    throw new AugmentError('CONVOLVE_LENGTH', `expected an output length in [1, ${aLength + bLength - 1}], got ${outLength}`);
+  }
+  if (!CONVOLVE_METHODS.includes(o.method)) {
+    throw new AugmentError('CONVOLVE_METHOD', `expected method ${CONVOLVE_METHODS.join(' | ')}, got ${String(o.method)}`);
+  }
+  const overlaps = (p: number, count: number): boolean => dst < p + count * 4 && p < dst + outLength * 4;
+  if (overlaps(aPtr, aLength) || overlaps(bPtr, bLength)) {
+    throw new AugmentError('CONVOLVE_OVERLAP', `expected the output block at ${dst} (${outLength} samples) not to overlap the inputs at ${aPtr} and ${bPtr}`);
+  }
+  // Convolution commutes: let the shorter operand play the IR.
+  const [x, xLength, h, hLength] = bLength > aLength ? [bPtr, bLength, aPtr, aLength] : [aPtr, aLength, bPtr, bLength];
+  const direct = o.method === 'direct' || (o.method === 'auto' && hLength <= o.directMaxTaps);
+  if (direct) convolveDirectInto(wasm, x, xLength, h, hLength, dst, outLength);
+  else convolveFftInto(wasm, x, xLength, h, hLength, dst, outLength, o.fftSize);
+}
+
+function convolveDirectInto(wasm: SousaWasm, x: number, xLength: number, h: number, hLength: number, y: number, outLength: number): void {
+  const pad = hLength - 1;
+  const padded = xLength + 2 * pad;
+  withBlocks(wasm, [padded * 4, hLength * 4], ([xPad, hRev]) => {
+    const xp = wasm.f32(xPad!, padded);
+    xp.fill(0);
+    xp.set(wasm.f32(x, xLength), pad);
+    const hr = wasm.f32(hRev!, hLength);
+    const hv = wasm.f32(h, hLength);
+    for (let j = 0; j < hLength; j++) hr[j] = hv[hLength - 1 - j]!;
+    // About 2^21 multiply-adds per call.
+    const chunk = Math.max(16, Math.floor(2 ** 21 / hLength / 16) * 16);
+    for (let from = 0; from < outLength; from += chunk) {
+      wasm.exports.convolveDirect(xPad!, hRev!, hLength, y, from, Math.min(outLength, from + chunk));
+    }
+  });
+}
+
+function convolveFftInto(
+  wasm: SousaWasm,
+  x: number,
+  xLength: number,
+  h: number,
+  hLength: number,
+  dst: number,
+  outLength: number,
+  fftSize: number,
+): void {
+  const n = fftSize === 0 ? chooseFftSize(xLength, hLength) : fftSize;
+  if (!isPow2(n) || n < hLength + 1) {
+    throw new AugmentError('FFT_SIZE', `expected fftSize to be a power of two above the IR length ${hLength}, got ${fftSize}`);
   }
   const m = n / 2;
-  const block = n - h.length + 1;
-  const outLength = x.length + h.length - 1;
+  const block = n - hLength + 1;
   const plan = planFor(wasm, n);
   const e = wasm.exports;
-  return withBlocks(
-    wasm,
-    [h.length * 4, m * 4, m * 4, m * 4, m * 4, x.length * 4, outLength * 4],
-    ([irPtr, hre, him, re, im, src, dst]) => {
-      wasm.f32(irPtr!, h.length).set(h);
-      wasm.f32(src!, x.length).set(x);
-      wasm.f32(dst!, outLength).fill(0);
-      e.rfftLoad(irPtr!, h.length, hre!, him!, m);
-      e.rfftForward(plan, n, hre!, him!);
-      for (let start = 0; start < x.length; start += block) {
-        const count = Math.min(block, x.length - start);
-        const outCount = Math.min(count + h.length - 1, outLength - start);
-        e.convolveFftBlock(plan, n, hre!, him!, src! + start * 4, count, re!, im!, dst! + start * 4, outCount);
-      }
-      return wasm.f32(dst!, outLength).slice();
-    },
-  );
+  withBlocks(wasm, [m * 4, m * 4, m * 4, m * 4], ([hre, him, re, im]) => {
+    wasm.f32(dst, outLength).fill(0);
+    e.rfftLoad(h, hLength, hre!, him!, m);
+    e.rfftForward(plan, n, hre!, him!);
+    for (let start = 0; start < xLength && start < outLength; start += block) {
+      const count = Math.min(block, xLength - start);
+      const outCount = Math.min(count + hLength - 1, outLength - start);
+      e.convolveFftBlock(plan, n, hre!, him!, x + start * 4, count, re!, im!, dst + start * 4, outCount);
+    }
+  });
 }
+
+/**
+ * A second FIR the IR is convolved with on the way, as a spectrum: `spectrum(fftSize)` gives the
+ * packed real spectrum (unscaled `rfftForward` output, split re/im of fftSize/2 floats each, in
+ * module memory, valid for the call) of an FIR of `taps` taps zero-padded to fftSize.
+ */
+export interface SpectralFir {
+  readonly taps: number;
+  spectrum(fftSize: number): { re: number; im: number };
+}
+
+/**
+ * Convolves the `n` samples at `ptr` in place with the `irLength`-tap IR at `irPtr`, both in module
+ * memory, keeping outputs [delay, delay + n) of the full convolution (FFT overlap-add): the form of
+ * `convolveAt` (src/augment/dsp.ts) for an IR that is already in module memory, with the same bits.
+ * With `fir`, the IR convolved is the IR * that FIR, formed by multiplying the two spectra at the
+ * overlap-add's FFT size (no separate convolution of the two). The IR is read before `ptr` is
+ * written, so the two blocks may overlap.
+ */
+export function convolveIrAt(wasm: SousaWasm, ptr: number, n: number, irPtr: number, irLength: number, delay = 0, fir?: SpectralFir): void {
+  if (n === 0) return;
+  if (!(Number.isInteger(irLength) && irLength >= 1)) throw new AugmentError('CONVOLVE_EMPTY', `expected a non-empty impulse response, got ${irLength} samples`);
+  if (fir !== undefined && !(Number.isInteger(fir.taps) && fir.taps >= 1)) throw new AugmentError('CONVOLVE_EMPTY', `expected a non-empty FIR, got ${fir.taps} taps`);
+  // The IR actually applied, with the FIR's taps.
+  const h = irLength + (fir === undefined ? 0 : fir.taps - 1);
+  if (!(Number.isInteger(delay) && delay >= 0 && delay < h)) throw new AugmentError('CONVOLVE_DELAY', `expected a delay in [0, ${h}), got ${delay}`);
+  const outLength = n + delay;
+  const fftSize = chooseFftSize(n, h);
+  const m = fftSize / 2;
+  const block = fftSize - h + 1;
+  const plan = planFor(wasm, fftSize);
+  // Before the blocks below: a first call may allocate the FIR's spectrum.
+  const firSpectrum = fir?.spectrum(fftSize);
+  const e = wasm.exports;
+  withBlocks(wasm, [m * 4, m * 4, m * 4, m * 4, outLength * 4], ([hre, him, re, im, dst]) => {
+    wasm.f32(dst!, outLength).fill(0);
+    e.rfftLoad(irPtr, irLength, hre!, him!, m);
+    e.rfftForward(plan, fftSize, hre!, him!);
+    if (firSpectrum !== undefined) e.spectrumMultiply(hre!, him!, firSpectrum.re, firSpectrum.im, m);
+    for (let start = 0; start < n && start < outLength; start += block) {
+      const count = Math.min(block, n - start);
+      const outCount = Math.min(count + h - 1, outLength - start);
+      e.convolveFftBlock(plan, fftSize, hre!, him!, ptr + start * 4, count, re!, im!, dst! + start * 4, outCount);
+    }
+    wasm.f32(ptr, n).set(wasm.f32(dst! + delay * 4, n));
+  });
+}
+
+/**
+ * Packed spectrum at `fftSize` of the `taps` f32 FIR `fir`, as {@link SpectralFir} wants it:
+ * computed once per (wasm instance, key, size) into module memory that is kept (like FFT plans).
+ */
+export function cachedFirSpectrum(wasm: SousaWasm, key: string, fir: Float32Array, fftSize: number): { re: number; im: number } {
+  let byKey = firSpectra.get(wasm);
+  if (byKey === undefined) {
+    byKey = new Map();
+    firSpectra.set(wasm, byKey);
+  }
+  const k = `${key}/${fftSize}`;
+  let spec = byKey.get(k);
+  if (spec === undefined) {
+    if (!(fir.length >= 1 && fir.length < fftSize)) throw new AugmentError('FFT_SIZE', `expected an FFT size above the FIR's ${fir.length} taps, got ${fftSize}`);
+    const m = fftSize / 2;
+    const plan = planFor(wasm, fftSize);
+    const re = wasm.alloc(m * 4);
+    const im = wasm.alloc(m * 4);
+    withBlocks(wasm, [fir.length * 4], ([src]) => {
+      wasm.f32(src!, fir.length).set(fir);
+      wasm.exports.rfftLoad(src!, fir.length, re, im, m);
+      wasm.exports.rfftForward(plan, fftSize, re, im);
+    });
+    spec = { re, im };
+    byKey.set(k, spec);
+  }
+  return spec;
+}
+
+const firSpectra = new WeakMap<SousaWasm, Map<string, { re: number; im: number }>>();
 
 // ---------------------------------------------------------------------------------------------
 // Biquads

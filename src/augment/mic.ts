@@ -11,17 +11,16 @@ import type { SousaWasm } from '../platform/wasm.js';
 import {
   BLOCK_SAMPLES,
   biquadAt,
-  convolveAt,
   dbToGain,
   firFromMagnitudeCurve,
-  onePoleLowpassAt,
+  onePoleCoefficient,
   rmsAt,
   scaleAt,
   withStream,
   type MagnitudeCurve,
 } from './dsp.js';
 import { augmentExports } from './wasm-exports.js';
-import { rbjBiquad, withBlocks } from './kernels.js';
+import { cachedFirSpectrum, convolveIrAt, rbjBiquad, withBlocks, type BiquadCoefficients, type SpectralFir } from './kernels.js';
 
 /** Frequency curves (Hz, dB) of the four microphone types (SOUSA's points). */
 export const MIC_CURVES = {
@@ -110,39 +109,90 @@ function checkMic(opts: MicOptions): void {
 }
 
 /**
+ * Taps the mic filter adds to the curve FIR for the IIR filters' responses: the longest of them,
+ * the 200 Hz shelf, has decayed by more than 140 dB after 1024 samples.
+ */
+export const MIC_IIR_TAIL_TAPS = 1024;
+
+/** Number of taps of {@link micFilter}: firTaps + {@link MIC_IIR_TAIL_TAPS}. */
+export function micFilterLength(opts: Pick<MicOptions, 'firTaps'>): number {
+  if (!(Number.isInteger(opts.firTaps) && opts.firTaps >= 1)) throw new AugmentError('MIC_FIR_TAPS', `expected firTaps to be a positive integer, got ${opts.firTaps}`);
+  return opts.firTaps + MIC_IIR_TAIL_TAPS;
+}
+
+/**
  * The linear part of the mic as one minimum-phase FIR: the type's curve FIR, then the position's
  * low-pass, the proximity shelf or the distance roll-off, and their gains, all applied to the FIR
- * itself (firTaps + 1024 taps: the longest of those filters, the 200 Hz shelf, has decayed by
- * more than 140 dB after 1024 samples). A cascade of minimum-phase filters is minimum phase, so
- * the result keeps every onset on its sample; running the IIR filters on 2k taps instead of on
- * the signal saves a pass over the audio per filter.
+ * itself (firTaps + 1024 taps, see {@link MIC_IIR_TAIL_TAPS}). A cascade of minimum-phase filters
+ * is minimum phase, so the result keeps every onset on its sample; running the IIR filters on 2k
+ * taps instead of on the signal saves a pass over the audio per filter.
  */
 export function micFilter(wasm: SousaWasm, opts: MicOptions): Float32Array {
   checkMic(opts);
-  const fs = opts.sampleRateHz;
-  const position = MIC_POSITIONS[opts.position];
-  const curve = micFir(opts.type, fs, opts.firTaps, wasm);
-  const length = curve.length + 1024;
+  const length = micFilterLength(opts);
   return withBlocks(wasm, [length * 4], ([ptr]) => {
-    const h = wasm.f32(ptr!, length);
-    h.fill(0);
-    h.set(curve);
-    let gain: number = position.gain;
-    if (position.lowpassHz !== null) {
-      const fc = Math.min(position.lowpassHz, 0.45 * fs);
-      if (position.order === 1) onePoleLowpassAt(wasm, ptr!, length, fc, fs);
-      else biquadAt(wasm, ptr!, length, [rbjBiquad({ type: 'lowpass', frequencyHz: fc, q: Math.SQRT1_2 }, fs)]);
-    }
-    const boost = proximityBoostDb(opts.distanceM);
-    if (boost > 0) biquadAt(wasm, ptr!, length, [rbjBiquad({ type: 'lowshelf', frequencyHz: 200, q: Math.SQRT1_2, gainDb: boost }, fs)]);
-    const roll = distanceRollOff(opts.distanceM);
-    if (roll !== null) {
-      onePoleLowpassAt(wasm, ptr!, length, Math.min(roll.lowpassHz, 0.45 * fs), fs);
-      gain *= roll.gain;
-    }
-    scaleAt(wasm, ptr!, length, gain);
+    micFilterAt(wasm, ptr!, length, opts);
     return wasm.f32(ptr!, length).slice();
   });
+}
+
+/**
+ * {@link micFilter} written to the `length` f32 at `ptr` in module memory (the caller allocated
+ * them; `length` must be {@link micFilterLength}), the same bits, no copy out.
+ */
+export function micFilterAt(wasm: SousaWasm, ptr: number, length: number, opts: MicOptions): void {
+  checkMic(opts);
+  if (length !== micFilterLength(opts)) {
+    throw new AugmentError('MIC_FILTER_LENGTH', `expected a block of ${micFilterLength(opts)} samples for the mic filter (micFilterLength), got ${length}`);
+  }
+  // Designed (and cached) before the view below: the first design allocates in module memory.
+  const curve = micFir(opts.type, opts.sampleRateHz, opts.firTaps, wasm);
+  const h = wasm.f32(ptr, length);
+  h.fill(0);
+  h.set(curve);
+  applyMicIirAt(wasm, ptr, length, opts);
+}
+
+/** A one-pole low-pass y += a (x - y) as a biquad section (b0 = a, a1 = a - 1), so it can share biquadAt's paths. */
+function onePoleSection(cutoffHz: number, sampleRateHz: number): BiquadCoefficients {
+  const a = onePoleCoefficient(cutoffHz, sampleRateHz);
+  return { b0: a, b1: 0, b2: 0, a1: a - 1, a2: 0 };
+}
+
+/**
+ * The mic's filters other than the curve FIR, in place on `length` f32 at `ptr`: the position's
+ * low-pass, the proximity shelf or the distance roll-off (one-pole low-passes as first-order
+ * sections), and their gains. Linear and time-invariant, so they may run on the curve FIR (as
+ * {@link micFilterAt} does) or on anything else the curve will be convolved with.
+ */
+export function applyMicIirAt(wasm: SousaWasm, ptr: number, length: number, opts: MicOptions): void {
+  checkMic(opts);
+  const fs = opts.sampleRateHz;
+  const position = MIC_POSITIONS[opts.position];
+  const sections: BiquadCoefficients[] = [];
+  let gain: number = position.gain;
+  if (position.lowpassHz !== null) {
+    const fc = Math.min(position.lowpassHz, 0.45 * fs);
+    sections.push(position.order === 1 ? onePoleSection(fc, fs) : rbjBiquad({ type: 'lowpass', frequencyHz: fc, q: Math.SQRT1_2 }, fs));
+  }
+  const boost = proximityBoostDb(opts.distanceM);
+  if (boost > 0) sections.push(rbjBiquad({ type: 'lowshelf', frequencyHz: 200, q: Math.SQRT1_2, gainDb: boost }, fs));
+  const roll = distanceRollOff(opts.distanceM);
+  if (roll !== null) {
+    sections.push(onePoleSection(Math.min(roll.lowpassHz, 0.45 * fs), fs));
+    gain *= roll.gain;
+  }
+  biquadAt(wasm, ptr, length, sections);
+  scaleAt(wasm, ptr, length, gain);
+}
+
+/** The mic curve FIR's spectrum at `fftSize`, for {@link convolveIrAt}'s `fir` (cached per instance). */
+export function micCurveSpectralFir(wasm: SousaWasm, opts: MicOptions): SpectralFir {
+  const fs = opts.sampleRateHz;
+  return {
+    taps: opts.firTaps,
+    spectrum: (fftSize) => cachedFirSpectrum(wasm, `mic/${opts.type}/${fs}/${opts.firTaps}`, micFir(opts.type, fs, opts.firTaps, wasm), fftSize),
+  };
 }
 
 /**
@@ -160,8 +210,12 @@ export function addSelfNoiseAt(wasm: SousaWasm, ptr: number, n: number, opts: Mi
   });
 }
 
-/** Runs the mic stage in place on the n samples at `ptr`: {@link micFilter}, then {@link addSelfNoiseAt}. */
+/** Runs the mic stage in place on the n samples at `ptr`: {@link micFilterAt}, then {@link addSelfNoiseAt}. */
 export function applyMicAt(wasm: SousaWasm, ptr: number, n: number, opts: MicOptions): void {
-  convolveAt(wasm, ptr, n, micFilter(wasm, opts));
+  const length = micFilterLength(opts);
+  withBlocks(wasm, [length * 4], ([h]) => {
+    micFilterAt(wasm, h!, length, opts);
+    convolveIrAt(wasm, ptr, n, h!, length);
+  });
   addSelfNoiseAt(wasm, ptr, n, opts);
 }

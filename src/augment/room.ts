@@ -5,13 +5,18 @@
  *
  * Invariant: the direct sound is at index 0 of every IR and the pre-delay delays only the
  * reflections, so a stroke's onset stays on its sample (labels stay true).
+ *
+ * The chain builds the IRs in module memory (`...At` forms) and combines room and mic there
+ * ({@link applyRoomMicFilterAt}): no copies out, no per-tap JavaScript loops; the typed-array forms
+ * (`roomImpulseResponse`, `mixedRoomIr`) give the same bits.
  */
 import { AugmentError } from '../errors.js';
 import { detExp, detLn } from '../math/det.js';
 import type { SousaWasm } from '../platform/wasm.js';
 import type { Rng } from '../random/index.js';
-import { biquadAt, convolveAt, scaleAt } from './dsp.js';
-import { rbjBiquad, withBlocks } from './kernels.js';
+import { biquadAt, scaleAt } from './dsp.js';
+import { convolveIrAt, rbjBiquad, withBlocks } from './kernels.js';
+import { MIC_IIR_TAIL_TAPS, applyMicIirAt, micCurveSpectralFir, micFilterAt, micFilterLength, type MicOptions } from './mic.js';
 import { augmentExports } from './wasm-exports.js';
 
 /** One room type of the table. */
@@ -68,6 +73,34 @@ export const DEFAULT_ROOM_IR_OPTIONS: Readonly<RoomIrOptions> = Object.freeze({
 // ln(10^3): the energy envelope exp(-2 * 6.9078 t / RT60) falls 60 dB in RT60.
 const DECAY_PER_RT60 = 3 * Math.LN10;
 
+/** What the synthesis of a room's IR needs besides the draws: the options, RT60 and length. */
+interface RoomIrPlan {
+  readonly room: RoomType;
+  readonly o: RoomIrOptions;
+  readonly rt60: number;
+  readonly preSamples: number;
+  readonly length: number;
+}
+
+function roomIrPlan(roomType: RoomTypeName, opts: Partial<RoomIrOptions> | undefined): RoomIrPlan {
+  const room: RoomType | undefined = ROOM_TYPES[roomType];
+  if (room === undefined) {
+    throw new AugmentError('ROOM_TYPE', `expected a room type ${ROOM_TYPE_NAMES.join(' | ')}, got ${String(roomType)}`);
+  }
+  const o = { ...DEFAULT_ROOM_IR_OPTIONS, ...opts };
+  const rt60 = o.rt60S ?? room.rt60S;
+  const fs = o.sampleRateHz;
+  if (!(rt60 >= 0.02 && rt60 <= 20)) throw new AugmentError('ROOM_RT60', `expected rt60S in [0.02, 20] s, got ${rt60} (room ${roomType})`);
+  const preSamples = Math.round((room.preDelayMs * fs) / 1000);
+  const length = preSamples + Math.ceil(o.lengthRt60 * rt60 * fs) + 1;
+  return { room, o, rt60, preSamples, length };
+}
+
+/** Number of taps of {@link roomImpulseResponse} for these options (what {@link roomImpulseResponseAt} fills). */
+export function roomImpulseResponseLength(roomType: RoomTypeName, opts?: Partial<RoomIrOptions>): number {
+  return roomIrPlan(roomType, opts).length;
+}
+
 /**
  * Synthetic IR of `roomType`, unit energy, direct sound at index 0 (positive). Reflections i < 6 at
  * pre + (i+1) span/6 (x U(0.9, 1.1)), amplitude 0.5 (1 - i/6) U(0.8, 1) with random sign, and a
@@ -82,16 +115,31 @@ export function roomImpulseResponse(
   rng: Rng,
   opts?: Partial<RoomIrOptions>,
 ): Float32Array {
-  const room = ROOM_TYPES[roomType];
-  if (room === undefined) {
-    throw new AugmentError('ROOM_TYPE', `expected a room type ${ROOM_TYPE_NAMES.join(' | ')}, got ${String(roomType)}`);
+  const length = roomImpulseResponseLength(roomType, opts);
+  return withBlocks(wasm, [length * 4], ([ir]) => {
+    roomImpulseResponseAt(wasm, ir!, length, roomType, rng, opts);
+    return wasm.f32(ir!, length).slice();
+  });
+}
+
+/**
+ * {@link roomImpulseResponse} written to the `length` f32 at `ptr` in module memory (the caller
+ * allocated them; `length` must be {@link roomImpulseResponseLength} for the same options), the
+ * same bits, no copy out.
+ */
+export function roomImpulseResponseAt(
+  wasm: SousaWasm,
+  ptr: number,
+  length: number,
+  roomType: RoomTypeName,
+  rng: Rng,
+  opts?: Partial<RoomIrOptions>,
+): void {
+  const { room, o, rt60, preSamples, length: want } = roomIrPlan(roomType, opts);
+  if (length !== want) {
+    throw new AugmentError('ROOM_IR_LENGTH', `expected a block of ${want} samples for the ${roomType} IR (roomImpulseResponseLength), got ${length}`);
   }
-  const o = { ...DEFAULT_ROOM_IR_OPTIONS, ...opts };
-  const rt60 = o.rt60S ?? room.rt60S;
   const fs = o.sampleRateHz;
-  if (!(rt60 >= 0.02 && rt60 <= 20)) throw new AugmentError('ROOM_RT60', `expected rt60S in [0.02, 20] s, got ${rt60} (room ${roomType})`);
-  const preSamples = Math.round((room.preDelayMs * fs) / 1000);
-  const length = preSamples + Math.ceil(o.lengthRt60 * rt60 * fs) + 1;
   // Amplitude envelope per sample: exp(-ln(1000) / (rt60 fs)), as a recurrence (basic operations only).
   const step = detExp(-DECAY_PER_RT60 / (rt60 * fs));
   const envAt = (i: number): number => detExp((-DECAY_PER_RT60 * i) / (rt60 * fs));
@@ -109,20 +157,19 @@ export function roomImpulseResponse(
   const tailSeed = rng.fork('tail').seed;
 
   const e = augmentExports(wasm);
-  return withBlocks(wasm, [length * 4, wasm.exports.rngStateBytes()], ([ir, state]) => {
+  withBlocks(wasm, [wasm.exports.rngStateBytes()], ([state]) => {
     // Diffuse tail: decaying Gaussian noise from the pre-delay on (index 0 is the direct sound's alone).
     wasm.exports.rngInitSeed(state!, tailSeed);
     const tailStart = Math.max(1, preSamples);
-    wasm.f32(ir!, tailStart).fill(0);
-    e.decayingNoise(state!, ir! + tailStart * 4, length - tailStart, o.tailLevel, envAt(tailStart), step, fadeSamples);
-    const h = wasm.f32(ir!, length);
-    for (const r of reflections) h[r.at] = h[r.at]! + r.amp;
-    // Air absorption on the reverberant part only; causal, and h[0] is still 0 here.
-    biquadAt(wasm, ir!, length, [rbjBiquad({ type: 'lowpass', frequencyHz: Math.min(o.lowpassHz, 0.45 * fs), q: Math.SQRT1_2 }, fs)]);
-    wasm.f32(ir!, 1)[0] = 1;
-    scaleAt(wasm, ir!, length, 1 / Math.sqrt(e.sumSquares(ir!, length)));
-    return wasm.f32(ir!, length).slice();
+    wasm.f32(ptr, tailStart).fill(0);
+    e.decayingNoise(state!, ptr + tailStart * 4, length - tailStart, o.tailLevel, envAt(tailStart), step, fadeSamples);
   });
+  const h = wasm.f32(ptr, length);
+  for (const r of reflections) h[r.at] = h[r.at]! + r.amp;
+  // Air absorption on the reverberant part only; causal, and h[0] is still 0 here.
+  biquadAt(wasm, ptr, length, [rbjBiquad({ type: 'lowpass', frequencyHz: Math.min(o.lowpassHz, 0.45 * fs), q: Math.SQRT1_2 }, fs)]);
+  wasm.f32(ptr, 1)[0] = 1;
+  scaleAt(wasm, ptr, length, 1 / Math.sqrt(e.sumSquares(ptr, length)));
 }
 
 /** Scales in place to unit energy (sum of squares 1) and returns the array. */
@@ -217,19 +264,100 @@ export function measureRt60S(ir: Float32Array, sampleRateHz: number, opts?: Part
   return slope < 0 ? -60 / slope : NaN;
 }
 
+/** Number of taps of the IR actually convolved with a signal of `maxLength` samples (later taps only reach samples past its end). */
+export function mixedRoomIrLength(irLength: number, maxLength: number): number {
+  return Math.max(1, Math.min(irLength, maxLength));
+}
+
+function checkWetDry(wetDry: number): void {
+  if (!(wetDry >= 0 && wetDry <= 1)) throw new AugmentError('ROOM_WET', `expected wet/dry in [0, 1], got ${wetDry}`);
+}
+
 /**
  * The IR actually convolved: (1 - wet) delta + wet ir, cut to `maxLength` taps (later taps only
- * reach samples past the end of a signal that long).
+ * reach samples past the end of a signal that long). The taps are scaled by wet rounded to f32,
+ * as {@link mixRoomIrAt} does in module memory, so both give the same bits.
  */
 export function mixedRoomIr(ir: Float32Array, wetDry: number, maxLength: number): Float32Array {
-  if (!(wetDry >= 0 && wetDry <= 1)) throw new AugmentError('ROOM_WET', `expected wet/dry in [0, 1], got ${wetDry}`);
-  const h = ir.slice(0, Math.max(1, Math.min(ir.length, maxLength)));
-  for (let i = 0; i < h.length; i++) h[i] = h[i]! * wetDry;
+  checkWetDry(wetDry);
+  const h = ir.slice(0, mixedRoomIrLength(ir.length, maxLength));
+  const wet = Math.fround(wetDry);
+  for (let i = 0; i < h.length; i++) h[i] = h[i]! * wet;
   h[0] = h[0]! + (1 - wetDry);
   return h;
 }
 
-/** Convolves the n samples at `ptr` in place with {@link mixedRoomIr}, output truncated to the input length. */
+/** {@link mixedRoomIr} in place on the `taps` f32 of an IR at `ptr` in module memory (cut it by passing fewer taps). */
+export function mixRoomIrAt(wasm: SousaWasm, ptr: number, taps: number, wetDry: number): void {
+  checkWetDry(wetDry);
+  if (!(Number.isInteger(taps) && taps >= 1)) throw new AugmentError('ROOM_IR_LENGTH', `expected an IR of at least 1 tap, got ${taps}`);
+  // scaleInPlace multiplies in f32: the product of two f32 rounded once, as mixedRoomIr's f64 product of the same two.
+  scaleAt(wasm, ptr, taps, wetDry);
+  const h0 = wasm.f32(ptr, 1);
+  h0[0] = h0[0]! + (1 - wetDry);
+}
+
+/**
+ * Convolves the n samples at `ptr` in place with {@link mixedRoomIr}, output truncated to the input
+ * length; the IR is copied into module memory once and mixed there.
+ */
 export function applyRoomAt(wasm: SousaWasm, ptr: number, n: number, ir: Float32Array, wetDry: number): void {
-  convolveAt(wasm, ptr, n, mixedRoomIr(ir, wetDry, n));
+  checkWetDry(wetDry);
+  if (n === 0) return;
+  if (ir.length === 0) throw new AugmentError('CONVOLVE_EMPTY', 'expected a non-empty impulse response, got 0 samples');
+  const taps = mixedRoomIrLength(ir.length, n);
+  withBlocks(wasm, [taps * 4], ([h]) => {
+    wasm.f32(h!, taps).set(ir.subarray(0, taps));
+    mixRoomIrAt(wasm, h!, taps, wetDry);
+    convolveIrAt(wasm, ptr, n, h!, taps);
+  });
+}
+
+/** The room part of {@link applyRoomMicFilterAt}: a synthetic room, built from the rest of its stream (`rng`), or a prepared user IR. */
+export type RoomIrSource =
+  | {
+      readonly kind: 'synthetic';
+      readonly type: RoomTypeName;
+      readonly rng: Rng;
+      readonly rt60S: number;
+      readonly sampleRateHz: number;
+      readonly wetDry: number;
+    }
+  | { readonly kind: 'user'; readonly samples: Float32Array; readonly wetDry: number };
+
+/**
+ * Convolves the n samples at `ptr` in place with the room's IR mixed with `wetDry` (when there is a
+ * room) and the mic's filter, without leaving module memory. Without a room: the mic filter
+ * ({@link micFilterAt}). With one: the room IR (synthesised there, or a user IR, prepared by
+ * {@link prepareImpulseResponse}, copied in once) is mixed in place and cut to n taps (later taps
+ * only reach samples past the end), extended by the mic IIR filters' tails and run through them
+ * ({@link applyMicIirAt}: all linear and time-invariant, so they may act on the room IR instead of
+ * the mic's own FIR), and the mic's curve FIR joins as a cached spectrum multiplied in at the
+ * overlap-add's FFT size: no separate room x mic convolution.
+ */
+export function applyRoomMicFilterAt(wasm: SousaWasm, ptr: number, n: number, room: RoomIrSource | null, mic: MicOptions): void {
+  if (room !== null) checkWetDry(room.wetDry);
+  if (room?.kind === 'user' && room.samples.length === 0) throw new AugmentError('CONVOLVE_EMPTY', 'expected a non-empty impulse response, got 0 samples');
+  if (n === 0) return;
+  if (room === null) {
+    const micLength = micFilterLength(mic);
+    withBlocks(wasm, [micLength * 4], ([micIr]) => {
+      micFilterAt(wasm, micIr!, micLength, mic);
+      convolveIrAt(wasm, ptr, n, micIr!, micLength);
+    });
+    return;
+  }
+  const roomOpts = room.kind === 'synthetic' ? { rt60S: room.rt60S, sampleRateHz: room.sampleRateHz } : undefined;
+  const roomLength = room.kind === 'synthetic' ? roomImpulseResponseLength(room.type, roomOpts) : room.samples.length;
+  const taps = mixedRoomIrLength(roomLength, n);
+  const shaped = taps + MIC_IIR_TAIL_TAPS;
+  // A synthetic IR is built whole (its energy normalisation sees every tap), then cut by the mix.
+  withBlocks(wasm, [Math.max(roomLength, shaped) * 4], ([ir]) => {
+    if (room.kind === 'synthetic') roomImpulseResponseAt(wasm, ir!, roomLength, room.type, room.rng, roomOpts);
+    else wasm.f32(ir!, taps).set(room.samples.subarray(0, taps));
+    mixRoomIrAt(wasm, ir!, taps, room.wetDry);
+    wasm.f32(ir! + taps * 4, shaped - taps).fill(0);
+    applyMicIirAt(wasm, ir!, shaped, mic);
+    convolveIrAt(wasm, ptr, n, ir!, shaped, 0, micCurveSpectralFir(wasm, mic));
+  });
 }
