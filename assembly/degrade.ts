@@ -149,21 +149,35 @@ export function fillNormalFast(rng: usize, out: usize, n: usize, sd: f32): void 
   }
 }
 
-/** buf[i] += gain * (approximately standard normal), i < n: white noise added in one pass. */
+// 1 / sd of the sum of four uniform bytes: sd = sqrt(4 (256^2 - 1) / 12).
+// @ts-ignore: decorator
+@inline const IH8_SCALE: f32 = <f32>(<f64>1.0 / <f64>147.80054127092283);
+
+/**
+ * buf[i] += gain * (approximately standard normal), i < n: white noise added in one pass, for noise
+ * far below the signal (a microphone's self-noise at -80 dB). One raw draw per sample: the
+ * Irwin-Hall sum of its four bytes (1021 levels, unit variance, bounded at +-3.45), half the
+ * draws of fillNormalFast's 16-bit terms, which quieter-than-signal noise does not need.
+ */
 export function addWhiteNoise(rng: usize, buf: usize, n: usize, gain: f32): void {
-  const gV = f32x4.splat(gain);
+  const gV = f32x4.splat(gain * IH8_SCALE);
+  const mean = i32x4.splat(510);
   for (let done: usize = 0; done < n; done += BATCH) {
     const c = min<usize>(BATCH, n - done);
-    xoFill(rng, RAW, c << 1);
+    xoFill(rng, RAW, c);
     const dst = buf + (done << 2);
     let i: usize = 0;
     for (; i + 4 <= c; i += 4) {
       const p = dst + (i << 2);
-      v128.store(p, f32x4.add(v128.load(p), f32x4.mul(gV, ihNormal4(RAW + (i << 3)))));
+      const bytes = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v128.load(RAW + (i << 2))));
+      const g = f32x4.convert_i32x4_s(i32x4.sub(bytes, mean));
+      v128.store(p, f32x4.add(v128.load(p), f32x4.mul(gV, g)));
     }
     for (; i < c; i++) {
       const p = dst + (i << 2);
-      store<f32>(p, load<f32>(p) + gain * ihNormal(load<u32>(RAW + (i << 3)), load<u32>(RAW + (i << 3) + 4)));
+      const x = load<u32>(RAW + (i << 2));
+      const sum = <i32>((x & 0xff) + ((x >>> 8) & 0xff) + ((x >>> 16) & 0xff) + (x >>> 24)) - 510;
+      store<f32>(p, load<f32>(p) + gain * IH8_SCALE * <f32>sum);
     }
   }
 }
@@ -206,20 +220,110 @@ export function noisePink(rng: usize, state: usize, out: usize, n: usize): void 
     const c = min<usize>(BATCH, n - done);
     xoFill(rng, RAW, c);
     const dst = out + (done << 2);
-    for (let i: usize = 0; i < c; i++) {
-      const raw = load<u32>(RAW + (i << 2));
+    let i: usize = 0;
+    for (; i < c && (counter & 15) != 0; i++) {
       counter += 1;
-      const k = <usize>min<u32>(ctz<u32>(counter), 15);
-      const v = <i32>(raw >>> 16) - 32768;
-      const row = state + (k << 2);
-      sum += v - load<i32>(row);
-      store<i32>(row, v);
-      const white = <i32>(raw & 0xffff) - 32768;
-      store<f32>(dst + (i << 2), <f32>(sum + white) * <f32>(1.0 / 32768.0));
+      sum = pinkStep(state, sum, counter, load<u32>(RAW + (i << 2)), dst + (i << 2));
+    }
+    if (i + 16 <= c) {
+      const blocks = (c - i) >> 4;
+      sum = pinkBlocks(state, counter, RAW + (i << 2), dst + (i << 2), blocks);
+      counter += <u32>blocks << 4;
+      i += blocks << 4;
+    }
+    for (; i < c; i++) {
+      counter += 1;
+      sum = pinkStep(state, sum, counter, load<u32>(RAW + (i << 2)), dst + (i << 2));
     }
   }
   store<i32>(state, sum, 64);
   store<u32>(state, counter, 68);
+}
+
+/** One serial step of noisePink for the (already incremented) counter; returns the new sum. */
+// @ts-ignore: decorator
+@inline function pinkStep(state: usize, sum: i32, counter: u32, raw: u32, dst: usize): i32 {
+  const k = <usize>min<u32>(ctz<u32>(counter), 15);
+  const v = <i32>(raw >>> 16) - 32768;
+  const row = state + (k << 2);
+  sum += v - load<i32>(row);
+  store<i32>(row, v);
+  const white = <i32>(raw & 0xffff) - 32768;
+  store<f32>(dst, <f32>(sum + white) * <f32>(1.0 / 32768.0));
+  return sum;
+}
+
+/**
+ * noisePink on `blocks` blocks of 16 samples from a counter at a multiple of 16 (the same integers,
+ * so the same floats): in such a block the counters update rows 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2,
+ * 0, 1, 0, K (K = min(ctz, 15) >= 4), so each output, the sum of the rows plus white, is the block's
+ * new values v gathered by fixed shuffles for rows 0-3, plus the rows >= 4 (one of which changes, at
+ * the last position). Returns the running sum after the last block; rows live at `state` as in
+ * noisePink.
+ */
+function pinkBlocks(state: usize, counter: u32, raw: usize, dst: usize, blocks: usize): i32 {
+  const bias = i32x4.splat(32768);
+  const lowMask = i32x4.splat(0xffff);
+  const scale = f32x4.splat(<f32>(1.0 / 32768.0));
+  // Lanes 1..3: rows 1, 2, 3 before the block (lane 0 unused: row 0 is rewritten at position 0).
+  let carry = i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(load<i32>(state, 4)), 2, load<i32>(state, 8)), 3, load<i32>(state, 12));
+  let high: i32 = 0;
+  for (let k: usize = 4; k < 16; k++) high += load<i32>(state + (k << 2));
+  let v3 = i32x4.splat(0);
+  let v2 = i32x4.splat(0);
+  let v1 = i32x4.splat(0);
+  for (let b: usize = 0; b < blocks; b++) {
+    const r = raw + (b << 6);
+    const w0 = v128.load(r), w1 = v128.load(r, 16), w2 = v128.load(r, 32), w3 = v128.load(r, 48);
+    const v0 = i32x4.sub(i32x4.shr_u(w0, 16), bias);
+    v1 = i32x4.sub(i32x4.shr_u(w1, 16), bias);
+    v2 = i32x4.sub(i32x4.shr_u(w2, 16), bias);
+    v3 = i32x4.sub(i32x4.shr_u(w3, 16), bias);
+    // Row K >= 4 takes v15 at the last position.
+    counter += 16;
+    const rowK = state + (<usize>min<u32>(ctz<u32>(counter), 15) << 2);
+    const v15 = i32x4.extract_lane(v3, 3);
+    const highLast = high - load<i32>(rowK) + v15;
+    store<i32>(rowK, v15);
+    const h = i32x4.splat(high);
+    // Row 0 (positions 0, 2, ...), row 1 (1, 5, 9, 13), row 2 (3, 11), row 3 (7), lane by lane.
+    const o0 = i32x4.add(
+      i32x4.add(v128.shuffle<i32>(v0, v0, 0, 0, 2, 2), v128.shuffle<i32>(carry, v0, 1, 5, 5, 5)),
+      i32x4.add(v128.shuffle<i32>(carry, v0, 2, 2, 2, 7), v128.shuffle<i32>(carry, carry, 3, 3, 3, 3)),
+    );
+    const o1 = i32x4.add(
+      i32x4.add(v128.shuffle<i32>(v1, v1, 0, 0, 2, 2), v128.shuffle<i32>(v0, v1, 1, 5, 5, 5)),
+      i32x4.add(v128.shuffle<i32>(v0, v0, 3, 3, 3, 3), v128.shuffle<i32>(carry, v1, 3, 3, 3, 7)),
+    );
+    const row3 = v128.shuffle<i32>(v1, v1, 3, 3, 3, 3);
+    const o2 = i32x4.add(
+      i32x4.add(v128.shuffle<i32>(v2, v2, 0, 0, 2, 2), v128.shuffle<i32>(v1, v2, 1, 5, 5, 5)),
+      i32x4.add(v128.shuffle<i32>(v0, v2, 3, 3, 3, 7), row3),
+    );
+    const o3 = i32x4.add(
+      i32x4.add(v128.shuffle<i32>(v3, v3, 0, 0, 2, 2), v128.shuffle<i32>(v2, v3, 1, 5, 5, 5)),
+      i32x4.add(v128.shuffle<i32>(v2, v2, 3, 3, 3, 3), row3),
+    );
+    const last = i32x4.replace_lane(h, 3, highLast);
+    const d = dst + (b << 6);
+    v128.store(d, f32x4.mul(f32x4.convert_i32x4_s(i32x4.add(i32x4.add(o0, h), i32x4.sub(v128.and(w0, lowMask), bias))), scale));
+    v128.store(d, f32x4.mul(f32x4.convert_i32x4_s(i32x4.add(i32x4.add(o1, h), i32x4.sub(v128.and(w1, lowMask), bias))), scale), 16);
+    v128.store(d, f32x4.mul(f32x4.convert_i32x4_s(i32x4.add(i32x4.add(o2, h), i32x4.sub(v128.and(w2, lowMask), bias))), scale), 32);
+    v128.store(d, f32x4.mul(f32x4.convert_i32x4_s(i32x4.add(i32x4.add(o3, last), i32x4.sub(v128.and(w3, lowMask), bias))), scale), 48);
+    high = highLast;
+    // Rows 1, 2, 3 after the block: v13, v11, v7.
+    carry = v128.shuffle<i32>(v3, v128.shuffle<i32>(v2, v1, 3, 7, 3, 7), 0, 1, 4, 5);
+  }
+  // Rows 0..3 after the last block: v14, v13, v11, v7; the sum of all rows.
+  const r0 = i32x4.extract_lane(v3, 2);
+  const r1 = i32x4.extract_lane(v3, 1);
+  const r2 = i32x4.extract_lane(v2, 3);
+  const r3 = i32x4.extract_lane(v1, 3);
+  store<i32>(state, r0, 0);
+  store<i32>(state, r1, 4);
+  store<i32>(state, r2, 8);
+  store<i32>(state, r3, 12);
+  return r0 + r1 + r2 + r3 + high;
 }
 
 /**

@@ -497,6 +497,34 @@ describe('noise generators', () => {
     expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
   });
 
+  it('adds self-noise from one draw per sample: the Irwin-Hall sum of its four bytes, unit variance, bit for bit (SIMD body and scalar tail)', () => {
+    const e = augmentExports(wasm);
+    const n = 200_003;
+    const scale = Math.fround(1 / 147.80054127092283);
+    const ts = rngFor(8, 'aug/test/self-noise');
+    const expected = Float32Array.from({ length: n }, () => {
+      const x = ts.nextU32();
+      const sum = (x & 0xff) + ((x >>> 8) & 0xff) + ((x >>> 16) & 0xff) + (x >>> 24) - 510;
+      return Math.fround(scale * sum);
+    });
+    const got = withStream(wasm, rngFor(8, 'aug/test/self-noise').seed, (st) =>
+      withBlocks(wasm, [n * 4], ([p]) => {
+        wasm.f32(p!, n).fill(0);
+        for (let o = 0; o < n; o += 65_536) e.addWhiteNoise(st, p! + o * 4, Math.min(65_536, n - o), 1);
+        return wasm.f32(p!, n).slice();
+      }),
+    );
+    expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    let mean = 0;
+    for (const v of got) mean += v / n;
+    let variance = 0;
+    for (const v of got) variance += (v - mean) ** 2 / (n - 1);
+    expect(Math.abs(mean)).toBeLessThan(0.01);
+    expect(variance).toBeGreaterThan(0.99);
+    expect(variance).toBeLessThan(1.01);
+    expect(new Set(got).size).toBeLessThanOrEqual(1021);
+  });
+
   it('jumps a stream ahead by k draws to the state k draws give', () => {
     const e = augmentExports(wasm);
     const bytes = wasm.exports.rngStateBytes();

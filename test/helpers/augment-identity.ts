@@ -14,7 +14,7 @@ export const AUGMENT_IDENTITY_SAMPLE_RATE_HZ = 44_100;
 export const AUGMENT_IDENTITY_SEED = 20_240_601;
 
 /** SHA-256 of the concatenated output bytes of all 11 presets, in AUGMENTATION_PRESETS order. */
-export const AUGMENT_IDENTITY_SHA256 = '4f32c2d1aa82c5b559bc431c7d7f62a80da7ff1d4ec2c0f2743dada25eb71605';
+export const AUGMENT_IDENTITY_SHA256 = '00981b8d6fdcbc38d69edc97c66a2dd508e4cb00a4866a5568b5c1b436dd5019';
 
 /** 2 s, eight strokes: each a burst of noise decaying with a 40 ms time constant, accents on 1 and 5. */
 export function augmentIdentitySignal(): Float32Array {
