@@ -48,6 +48,31 @@ export function peakAbs(buf: usize, n: usize): f32 {
   return peak;
 }
 
+/** max |x| over the first n samples, or NaN if any of them is NaN or infinite: peakAbs and firstNonFinite's test in one pass. */
+export function peakAbsFinite(buf: usize, n: usize): f32 {
+  let acc = f32x4.splat(0);
+  let bad = f32x4.splat(0);
+  const nb = n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= nb; o += 16) {
+    const v = v128.load(buf + o);
+    acc = f32x4.pmax(acc, f32x4.abs(v));
+    bad = f32x4.add(bad, f32x4.sub(v, v));
+  }
+  let peak = max<f32>(
+    max<f32>(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)),
+    max<f32>(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)),
+  );
+  let b = f32x4.extract_lane(bad, 0) + f32x4.extract_lane(bad, 1) + f32x4.extract_lane(bad, 2) + f32x4.extract_lane(bad, 3);
+  for (; o < nb; o += 4) {
+    const v = load<f32>(buf + o);
+    b += v - v;
+    const a = abs<f32>(v);
+    if (a > peak) peak = a;
+  }
+  return b == 0 ? peak : NaN;
+}
+
 /** Index of the first NaN or infinite sample among the first n, or -1. */
 export function firstNonFinite(buf: usize, n: usize): i32 {
   // x - x is 0 for finite x and NaN for NaN and +-Infinity; a NaN lane stays NaN in the sum.

@@ -106,6 +106,16 @@ export function rmsAt(wasm: SousaWasm, ptr: number, n: number): number {
   return Math.sqrt(sum / n);
 }
 
+/** max |x|, or NaN when a sample is NaN or infinite (one pass for both; find it with firstNonFiniteAt). */
+export function peakAbsFiniteAt(wasm: SousaWasm, ptr: number, n: number): number {
+  const e = augmentExports(wasm);
+  let peak = 0;
+  blocks(n, (o, c) => {
+    peak = Math.max(peak, e.peakAbsFinite(ptr + o * 4, c));
+  });
+  return peak;
+}
+
 /** Index of the first NaN/Infinity, or -1. */
 export function firstNonFiniteAt(wasm: SousaWasm, ptr: number, n: number): number {
   const e = augmentExports(wasm);
@@ -158,9 +168,16 @@ export function peakNormalize(signal: Float32Array, opts?: Partial<PeakNormalize
  * `biquadCascade` for an odd last section); from {@link BIQUAD_LANES_MIN_SAMPLES} on, the signal
  * is split into four segments filtered side by side (`biquadLanes`), each segment's lane warmed up
  * on the samples before it. The two paths agree to float rounding (f64 arithmetic, f32 samples:
- * at most about one f32 step apart).
+ * at most about one f32 step apart). `precision` 'f32' lets long signals run the four lanes in
+ * f32 (`biquadLanesF32`, about twice as fast): for noise beds, not for the audio path.
  */
-export function biquadAt(wasm: SousaWasm, ptr: number, n: number, sections: readonly BiquadCoefficients[]): void {
+export function biquadAt(
+  wasm: SousaWasm,
+  ptr: number,
+  n: number,
+  sections: readonly BiquadCoefficients[],
+  precision: BiquadPrecision = 'f64',
+): void {
   if (sections.length === 0 || n === 0) return;
   const e = augmentExports(wasm);
   withBlocks(wasm, [80, 128, 32], ([coeffs, lanes, state]) => {
@@ -169,9 +186,9 @@ export function biquadAt(wasm: SousaWasm, ptr: number, n: number, sections: read
       const c = wasm.f64(coeffs!, 10);
       group.forEach((q, i) => c.set([q.b0, q.b1, q.b2, q.a1, q.a2], i * 5));
       const len = Math.floor(n / 4);
-      const warmUp = warmUpSamples(group);
+      const warmUp = warmUpSamples(group, precision);
       if (n >= BIQUAD_LANES_MIN_SAMPLES && warmUp <= len) {
-        biquadLanesAt(wasm, e, ptr, n, group.length, warmUp, coeffs!, lanes!, state!);
+        biquadLanesAt(wasm, e, ptr, n, group.length, warmUp, coeffs!, lanes!, state!, precision);
         continue;
       }
       wasm.f64(state!, 4).fill(0);
@@ -181,6 +198,9 @@ export function biquadAt(wasm: SousaWasm, ptr: number, n: number, sections: read
   });
 }
 
+/** Arithmetic of biquadAt's four-lane path. */
+export type BiquadPrecision = 'f64' | 'f32';
+
 /** Signals at least this long are filtered as four parallel segments (see {@link biquadAt}). */
 export const BIQUAD_LANES_MIN_SAMPLES = 16_384;
 
@@ -188,9 +208,9 @@ export const BIQUAD_LANES_MIN_SAMPLES = 16_384;
  * What a segment's warm-up may leave of the unknown state before it, relative to that state: the
  * zero-input response decays as |pole|^W (times the filter's gain from state to output, at most a
  * few hundred for the lowest corners we use), so 1e-16 keeps the difference from the serial result
- * below one f32 step of the signal.
+ * below one f32 step of the signal (1e-10 for the f32 lanes, whose own rounding is larger).
  */
-const WARM_UP_DECAY = 1e-16;
+const WARM_UP_DECAY = { f64: 1e-16, f32: 1e-10 } as const;
 
 /** Largest pole radius of 1 + a1 z^-1 + a2 z^-2. */
 function poleRadius(a1: number, a2: number): number {
@@ -201,12 +221,12 @@ function poleRadius(a1: number, a2: number): number {
 }
 
 /** Warm-up length in samples for the sections (Infinity when a pole is not inside the unit circle). */
-function warmUpSamples(group: readonly BiquadCoefficients[]): number {
+function warmUpSamples(group: readonly BiquadCoefficients[], precision: BiquadPrecision): number {
   const r = Math.max(...group.map((q) => poleRadius(q.a1, q.a2)));
   if (!(r < 1)) return Infinity;
   if (r === 0) return 2 * group.length;
   // Two sections can share a pole (a double pole decays as k r^k): a small margin covers the k.
-  return Math.ceil(detLn(WARM_UP_DECAY) / detLn(r)) + 64;
+  return Math.ceil(detLn(WARM_UP_DECAY[precision]) / detLn(r)) + 64;
 }
 
 /**
@@ -214,7 +234,7 @@ function warmUpSamples(group: readonly BiquadCoefficients[]): number {
  * segments [kL, (k+1)L) for k < 3 and [3L, n). Lane 0 starts from the zero state at sample 0 (the
  * true state); lanes 1..3 first run without storing over the `warmUp` samples before their
  * segments, then all four filter their segments in place; the last n - 4L samples continue lane 3
- * serially.
+ * serially (in f64).
  */
 function biquadLanesAt(
   wasm: SousaWasm,
@@ -226,16 +246,19 @@ function biquadLanesAt(
   coeffs: number,
   lanes: number,
   state: number,
+  precision: BiquadPrecision,
 ): void {
   const len = Math.floor(n / 4);
   const stride = len * 4;
-  wasm.f64(lanes, 16).fill(0);
+  const kernel = precision === 'f64' ? e.biquadLanes : e.biquadLanesF32;
+  const view = (): Float64Array | Float32Array => (precision === 'f64' ? wasm.f64(lanes, 16) : wasm.f32(lanes, 16));
+  view().fill(0);
   // Warm-up: call lane j runs over the W samples before segment j + 1 (the fourth reads the end
   // of segment 3 and is discarded); nothing is stored, so every lane reads the original input.
   for (let from = 0; from < warmUp; from += LANE_STEPS_PER_CALL) {
-    e.biquadLanes(ptr + (len - warmUp + from) * 4, stride, Math.min(LANE_STEPS_PER_CALL, warmUp - from), coeffs, lanes, sectionCount, 0);
+    kernel(ptr + (len - warmUp + from) * 4, stride, Math.min(LANE_STEPS_PER_CALL, warmUp - from), coeffs, lanes, sectionCount, 0);
   }
-  const l = wasm.f64(lanes, 16);
+  const l = view();
   for (let s = 0; s < sectionCount; s++) {
     for (const z of [s * 8, s * 8 + 4]) {
       l[z + 3] = l[z + 2]!;
@@ -245,11 +268,11 @@ function biquadLanesAt(
     }
   }
   for (let from = 0; from < len; from += LANE_STEPS_PER_CALL) {
-    e.biquadLanes(ptr + from * 4, stride, Math.min(LANE_STEPS_PER_CALL, len - from), coeffs, lanes, sectionCount, 1);
+    kernel(ptr + from * 4, stride, Math.min(LANE_STEPS_PER_CALL, len - from), coeffs, lanes, sectionCount, 1);
   }
   const tail = n - 4 * len;
   if (tail > 0) {
-    const end = wasm.f64(lanes, 16);
+    const end = view();
     const z = wasm.f64(state, 4);
     for (let s = 0; s < sectionCount; s++) {
       z[2 * s] = end[s * 8 + 3]!;
@@ -812,17 +835,17 @@ export function generateNoiseAt(wasm: SousaWasm, ptr: number, n: number, type: N
           break;
         case 'room_tone':
           pink(ptr);
-          biquadAt(wasm, ptr, n, [highpass(100, fs), lowpass(Math.min(4000, 0.45 * fs), fs)]);
+          biquadAt(wasm, ptr, n, [highpass(100, fs), lowpass(Math.min(4000, 0.45 * fs), fs)], 'f32');
           break;
         case 'tape_hiss':
           blocks(n, (o, c) => e.fillNormalFast(rng, ptr + o * 4, c, 1));
-          biquadAt(wasm, ptr, n, [highpass(2000, fs), highpass(2000, fs)]);
+          biquadAt(wasm, ptr, n, [highpass(2000, fs), highpass(2000, fs)], 'f32');
           break;
         case 'hvac': {
           // A pink bed low-passed at 500 Hz under a three-harmonic hum; the hum's start phases are
           // the three draws after the bed's n.
           pink(tmp!);
-          biquadAt(wasm, tmp!, n, [lowpass(500, fs)]);
+          biquadAt(wasm, tmp!, n, [lowpass(500, fs)], 'f32');
           const phases = [0, 1, 2].map(() => 2 * Math.PI * wasm.exports.rngFloat(rng));
           const amps = [0.3, 0.1, 0.05] as const;
           humAt(wasm, ptr, n, { cyclesPerSample: opts.humHz / fs, amplitudes: amps, phases });

@@ -24,7 +24,7 @@ import type { SousaWasm } from '../platform/wasm.js';
 import { rngFor } from '../random/index.js';
 import { applyChainAt } from './chain.js';
 import { applyDegradeAt } from './degrade.js';
-import { firstNonFiniteAt, peakAbsAt, peakNormalizeAt } from './dsp.js';
+import { dbToGain, firstNonFiniteAt, peakAbsFiniteAt, scaleAt } from './dsp.js';
 import { ensureKernels } from './kernels.js';
 import { addSelfNoiseAt, type MicOptions } from './mic.js';
 import { emptyAugmentationParams, type AugmentationParams } from './params.js';
@@ -152,19 +152,23 @@ export function augmentAt(wasm: SousaWasm, ptr: number, n: number, opts: Omit<Au
     throw new AugmentError('AUGMENT_EMPTY', `expected a non-empty block of f32 samples in module memory, got ${n} samples at ${ptr} (sample ${sampleId})`);
   }
   const where = `sample ${sampleId}, preset ${preset}`;
-  const bad = firstNonFiniteAt(wasm, ptr, n);
-  if (bad >= 0) {
+  const peakIn = peakAbsFiniteAt(wasm, ptr, n);
+  if (Number.isNaN(peakIn)) {
+    const bad = firstNonFiniteAt(wasm, ptr, n);
     throw new AugmentError('AUGMENT_NOT_FINITE', `expected finite audio, got ${wasm.f32(ptr + bad * 4, 1)[0]} at index ${bad} (${where})`);
   }
   // Silence stays silent: the noise levels are relative to the signal and the normalisation
   // would turn the dither of an empty recording into full-scale noise.
-  const silent = peakAbsAt(wasm, ptr, n) === 0;
+  const silent = peakIn === 0;
   const params = runPreset(wasm, silent ? null : ptr, n, PRESET_SPECS[preset], preset, seed, sampleId, fs, opts.impulseResponses ?? []);
-  peakNormalizeAt(wasm, ptr, n, OUTPUT_PEAK_DB);
-  const badOut = firstNonFiniteAt(wasm, ptr, n);
-  if (badOut >= 0) {
+  // The final peak scan also checks every sample is finite; scaling by a finite gain to a -1 dBFS
+  // peak cannot make one infinite.
+  const peakOut = peakAbsFiniteAt(wasm, ptr, n);
+  if (Number.isNaN(peakOut)) {
+    const badOut = firstNonFiniteAt(wasm, ptr, n);
     throw new AugmentError('AUGMENT_NOT_FINITE', `augmentation produced a non-finite sample at index ${badOut} (${where}): this is a bug, please report it`);
   }
+  if (peakOut > 0) scaleAt(wasm, ptr, n, dbToGain(OUTPUT_PEAK_DB) / peakOut);
   return params;
 }
 

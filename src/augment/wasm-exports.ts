@@ -11,6 +11,7 @@ export interface AugmentExports {
   scaleInPlace(buf: number, n: number, gain: number): void;
   addScaled(dst: number, src: number, n: number, gain: number): void;
   peakAbs(buf: number, n: number): number;
+  peakAbsFinite(buf: number, n: number): number;
   firstNonFinite(buf: number, n: number): number;
   sumSquares(buf: number, n: number): number;
   onePoleLowpass(buf: number, n: number, coeff: number, state: number): void;
@@ -21,6 +22,7 @@ export interface AugmentExports {
   fastExp2(y: number): number;
   biquadPair(buf: number, n: number, coeffs: number, state: number): void;
   biquadLanes(buf: number, stride: number, steps: number, coeffs: number, state: number, sections: number, store: number): void;
+  biquadLanesF32(buf: number, stride: number, steps: number, coeffs: number, state: number, sections: number, store: number): void;
   compressorStateBytes(): number;
   compressorCurveDb(xDb: number, thresholdDb: number, ratio: number, kneeDb: number): number;
   compress(
@@ -51,6 +53,7 @@ export const AUGMENT_EXPORT_NAMES = [
   'scaleInPlace',
   'addScaled',
   'peakAbs',
+  'peakAbsFinite',
   'firstNonFinite',
   'sumSquares',
   'onePoleLowpass',
@@ -61,6 +64,7 @@ export const AUGMENT_EXPORT_NAMES = [
   'fastExp2',
   'biquadPair',
   'biquadLanes',
+  'biquadLanesF32',
   'compressorStateBytes',
   'compressorCurveDb',
   'compress',

@@ -14,7 +14,7 @@ export const AUGMENT_IDENTITY_SAMPLE_RATE_HZ = 44_100;
 export const AUGMENT_IDENTITY_SEED = 20_240_601;
 
 /** SHA-256 of the concatenated output bytes of all 11 presets, in AUGMENTATION_PRESETS order. */
-export const AUGMENT_IDENTITY_SHA256 = '00981b8d6fdcbc38d69edc97c66a2dd508e4cb00a4866a5568b5c1b436dd5019';
+export const AUGMENT_IDENTITY_SHA256 = '3266ee5788fc4e2b08598584d350d42e9ac31738491c730925fd496679b11cbd';
 
 /** 2 s, eight strokes: each a burst of noise decaying with a 40 ms time constant, accents on 1 and 5. */
 export function augmentIdentitySignal(): Float32Array {
