@@ -9,6 +9,7 @@ import {
   chooseFftSize,
   convolve,
   convolveInto,
+  cachedFirSpectrum,
   convolveIrAt,
   initKernels,
   irfft,
@@ -221,6 +222,39 @@ describe('convolve', () => {
     const rms = Math.sqrt(h.reduce((a, v) => a + v * v, 0) / 3);
     const maxAbs = Math.max(...picks.map((i) => Math.abs(y[i]! - ref[i]!)));
     expect(maxAbs / rms).toBeLessThan(1e-5);
+  });
+
+  it('convolveIrAt with a short last block (run at a smaller FFT size with the IR cut) and with a spectral FIR: the convolution, at every block', () => {
+    // 121,073 samples, a 30,000-tap IR: FFT size 2^16, blocks of 35,537; the fourth and last block
+    // has 14,462 samples, whose outputs need only that many taps: it runs at 2^15 with the IR cut.
+    const n = 121_073;
+    const taps = 30_000;
+    const x = noise('irat/small/x', n);
+    const rng = rngFor(9n, 'irat/small/h');
+    const h = Float32Array.from({ length: taps }, (_, i) => rng.uniform(-1, 1) * Math.exp(-i / 8000));
+    const firTaps = Float32Array.from({ length: 33 }, (_, i) => (i === 0 ? 1 : 0.3 * Math.exp(-i / 5) * (i % 2 ? 1 : -1)));
+    for (const withFir of [false, true]) {
+      for (const delay of [0, 777]) {
+        const y = withBlocks(wasm, [n * 4, taps * 4], ([px, ph]) => {
+          wasm.f32(px!, n).set(x);
+          wasm.f32(ph!, taps).set(h);
+          const fir = withFir ? { taps: firTaps.length, spectrum: (size: number) => cachedFirSpectrum(wasm, 'test/irat-small', firTaps, size) } : undefined;
+          convolveIrAt(wasm, px!, n, ph!, taps, delay, fir);
+          return wasm.f32(px!, n).slice();
+        });
+        const full = withFir ? Float64Array.from({ length: taps + firTaps.length - 1 }, (_, t) => {
+          let acc = 0;
+          for (let u = 0; u < firTaps.length; u++) if (t - u >= 0 && t - u < taps) acc += h[t - u]! * firTaps[u]!;
+          return acc;
+        }) : Float64Array.from(h);
+        // Outputs in the first block, at the join and all through the last block.
+        for (const i of [0, 5, 35_536, 35_537, 71_074, 106_610, 106_611, 106_612, 115_000, n - 1 - delay, n - 1]) {
+          let acc = 0;
+          for (let j = 0; j < full.length; j++) if (i + delay - j >= 0 && i + delay - j < n) acc += full[j]! * x[i + delay - j]!;
+          expect(Math.abs(y[i]! - acc), `fir ${withFir}, delay ${delay}, output ${i}`).toBeLessThan(2e-4);
+        }
+      }
+    }
   });
 
   it('frees what it allocates: memory stops growing after the first call', () => {

@@ -335,6 +335,16 @@ export function convolveIrAt(wasm: SousaWasm, ptr: number, n: number, irPtr: num
   // Before the blocks below: a first call may allocate the FIR's spectrum.
   const firSpectrum = fir?.spectrum(fftSize);
   const e = wasm.exports;
+  // A short last block needs only the outputs up to the end: only that many taps of the IR, so
+  // it may run at a smaller FFT size with the IR cut (three transforms of the smaller size instead
+  // of two of the full one: worth it from half the size down).
+  const lastStart = Math.floor((n - 1) / block) * block;
+  const lastCount = n - lastStart;
+  const lastTaps = Math.min(irLength, outLength - lastStart);
+  const lastH = lastTaps + (fir === undefined ? 0 : fir.taps - 1);
+  let smallSize = 4;
+  while (smallSize < lastCount + lastH) smallSize *= 2;
+  const small = lastStart > 0 && 2 * smallSize <= fftSize ? { size: smallSize, plan: planFor(wasm, smallSize), fir: fir?.spectrum(smallSize) } : null;
   withBlocks(wasm, [m * 4, m * 4, m * 4, m * 4, outLength * 4], ([hre, him, re, im, dst]) => {
     wasm.f32(dst!, outLength).fill(0);
     e.rfftLoad(irPtr, irLength, hre!, him!, m);
@@ -343,7 +353,16 @@ export function convolveIrAt(wasm: SousaWasm, ptr: number, n: number, irPtr: num
     for (let start = 0; start < n && start < outLength; start += block) {
       const count = Math.min(block, n - start);
       const outCount = Math.min(count + h - 1, outLength - start);
-      e.convolveFftBlock(plan, fftSize, hre!, him!, ptr + start * 4, count, re!, im!, dst! + start * 4, outCount);
+      if (small !== null && start === lastStart) {
+        // The cut IR's spectrum at the small size goes where the full one was (no longer needed).
+        const sm = small.size / 2;
+        e.rfftLoad(irPtr, lastTaps, hre!, him!, sm);
+        e.rfftForward(small.plan, small.size, hre!, him!);
+        if (small.fir !== undefined) e.spectrumMultiply(hre!, him!, small.fir.re, small.fir.im, sm);
+        e.convolveFftBlock(small.plan, small.size, hre!, him!, ptr + start * 4, count, re!, im!, dst! + start * 4, outLength - start);
+      } else {
+        e.convolveFftBlock(plan, fftSize, hre!, him!, ptr + start * 4, count, re!, im!, dst! + start * 4, outCount);
+      }
     }
     wasm.f32(ptr, n).set(wasm.f32(dst! + delay * 4, n));
   });
