@@ -3,7 +3,9 @@
 // Coefficients (normalised so a0 = 1) and state live in caller memory as f64, so a cascade can be
 // run block by block: the state after one call is the state before the next. Arithmetic is f64:
 // low-frequency sections at 44.1 kHz put poles within 1e-4 of the unit circle, where f32
-// coefficients and state shift the response audibly. The recursion is serial, so SIMD does not pay.
+// coefficients and state shift the response audibly. One recursion is serial, so SIMD does not
+// pay within a signal; long signals instead run as four segments side by side (`biquadLanes`,
+// below).
 //
 // coeffs: 5 f64 per section (b0, b1, b2, a1, a2); state: 2 f64 per section (z1, z2).
 
