@@ -87,10 +87,14 @@ export function addScaledAt(wasm: SousaWasm, dst: number, src: number, n: number
 
 /** max |x| of finite data (NaN is skipped: check with firstNonFiniteAt where input may be bad). */
 export function peakAbsAt(wasm: SousaWasm, ptr: number, n: number): number {
-  const e = augmentExports(wasm);
+  return maxOverBlocks(ptr, n, augmentExports(wasm).peakAbs);
+}
+
+/** The largest of `kernel`'s results over the blocks of n f32 at ptr (NaN if any is NaN), 0 for none. */
+function maxOverBlocks(ptr: number, n: number, kernel: (buf: number, count: number) => number): number {
   let peak = 0;
   blocks(n, (o, c) => {
-    peak = Math.max(peak, e.peakAbs(ptr + o * 4, c));
+    peak = Math.max(peak, kernel(ptr + o * 4, c));
   });
   return peak;
 }
@@ -108,12 +112,7 @@ export function rmsAt(wasm: SousaWasm, ptr: number, n: number): number {
 
 /** max |x|, or NaN when a sample is NaN or infinite (one pass for both; find it with firstNonFiniteAt). */
 export function peakAbsFiniteAt(wasm: SousaWasm, ptr: number, n: number): number {
-  const e = augmentExports(wasm);
-  let peak = 0;
-  blocks(n, (o, c) => {
-    peak = Math.max(peak, e.peakAbsFinite(ptr + o * 4, c));
-  });
-  return peak;
+  return maxOverBlocks(ptr, n, augmentExports(wasm).peakAbsFinite);
 }
 
 /** Index of the first NaN/Infinity, or -1. */
