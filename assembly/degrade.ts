@@ -196,6 +196,16 @@ export function fillNormalFast(rng: usize, out: usize, n: usize, sd: f32): void 
  * draws of fillNormalFast's 16-bit terms, which quieter-than-signal noise does not need.
  */
 export function addWhiteNoise(rng: usize, buf: usize, n: usize, gain: f32): void {
+  normalBytesImpl(rng, buf, n, gain, true);
+}
+
+/** out[i] = sd * (approximately standard normal), one raw draw per sample (see addWhiteNoise). */
+export function fillNormalBytes(rng: usize, out: usize, n: usize, sd: f32): void {
+  normalBytesImpl(rng, out, n, sd, false);
+}
+
+// @ts-ignore: decorator
+@inline function normalBytesImpl(rng: usize, buf: usize, n: usize, gain: f32, add: bool): void {
   const gV = f32x4.splat(gain * IH8_SCALE);
   const mean = i32x4.splat(510);
   for (let done: usize = 0; done < n; done += BATCH) {
@@ -206,24 +216,26 @@ export function addWhiteNoise(rng: usize, buf: usize, n: usize, gain: f32): void
     for (; i + 4 <= c; i += 4) {
       const p = dst + (i << 2);
       const bytes = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v128.load(RAW + (i << 2))));
-      const g = f32x4.convert_i32x4_s(i32x4.sub(bytes, mean));
-      v128.store(p, f32x4.add(v128.load(p), f32x4.mul(gV, g)));
+      const g = f32x4.mul(gV, f32x4.convert_i32x4_s(i32x4.sub(bytes, mean)));
+      v128.store(p, add ? f32x4.add(v128.load(p), g) : g);
     }
     for (; i < c; i++) {
       const p = dst + (i << 2);
       const x = load<u32>(RAW + (i << 2));
       const sum = <i32>((x & 0xff) + ((x >>> 8) & 0xff) + ((x >>> 16) & 0xff) + (x >>> 24)) - 510;
-      store<f32>(p, load<f32>(p) + gain * IH8_SCALE * <f32>sum);
+      const g = gain * IH8_SCALE * <f32>sum;
+      store<f32>(p, add ? load<f32>(p) + g : g);
     }
   }
 }
 
 /**
  * Exponentially decaying Gaussian noise for a reverb tail: out[i] = sd g_i env_i fade_i, where
- * env_0 = envStart, env_{i+1} = env_i * step (f64), and fade_i = min(1, (i + 1) / fadeSamples).
+ * env_0 = envStart, env_{i+1} = env_i * step (f64), and fade_i = min(1, (i + 1) / fadeSamples);
+ * g from fillNormalBytes (one draw per sample: the tail is noise, 1021 levels are plenty).
  */
 export function decayingNoise(rng: usize, out: usize, n: usize, sd: f32, envStart: f64, step: f64, fadeSamples: i32): void {
-  fillNormalFast(rng, out, n, sd);
+  fillNormalBytes(rng, out, n, sd);
   let env = envStart;
   const fade = min<usize>(<usize>max<i32>(fadeSamples, 1), n);
   const inv = 1.0 / <f64>max<i32>(fadeSamples, 1);
@@ -592,7 +604,8 @@ export function humLanes(out: usize, stride: usize, steps: usize, state: usize, 
 
 /**
  * Bit-depth reduction with TPDF dither, in place: x is scaled to q = 2^(bits-1) - 1 steps per unit,
- * a triangular dither of +-1 step (the difference of two uniform draws, from the stream at `rng`)
+ * a triangular dither of +-1 step (the difference of the two 16-bit halves of one raw draw from the
+ * stream at `rng`: two uniforms at 1/65536-step resolution)
  * is added, the sum is rounded to the nearest integer (ties to even) and clamped to [-q, q], and
  * divided by q again. The output takes at most 2q + 1 = 2^bits - 1 distinct values; the error is
  * signal-independent with variance 1/4 step^2 (1/12 rounding + 1/6 dither). bits in 2..24.
@@ -600,14 +613,15 @@ export function humLanes(out: usize, stride: usize, steps: usize, state: usize, 
 export function quantizeTpdf(rng: usize, buf: usize, n: usize, bits: i32): void {
   const q = <f64>((1 << (bits - 1)) - 1);
   const invQ = 1.0 / q;
-  const u32Scale = 1.0 / 4294967296.0;
+  const u16Scale = 1.0 / 65536.0;
   for (let done: usize = 0; done < n; done += BATCH) {
     const c = min<usize>(BATCH, n - done);
-    xoFill(rng, RAW, c << 1);
+    xoFill(rng, RAW, c);
     const dst = buf + (done << 2);
     for (let i: usize = 0; i < c; i++) {
       const p = dst + (i << 2);
-      const d = (<f64>load<u32>(RAW + (i << 3)) - <f64>load<u32>(RAW + (i << 3) + 4)) * u32Scale;
+      const raw = load<u32>(RAW + (i << 2));
+      const d = <f64>(<i32>(raw & 0xffff) - <i32>(raw >>> 16)) * u16Scale;
       let v = nearest<f64>(<f64>load<f32>(p) * q + d);
       v = v > q ? q : v < -q ? -q : v;
       store<f32>(p, <f32>(v * invQ));

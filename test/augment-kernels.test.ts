@@ -540,6 +540,14 @@ describe('noise generators', () => {
       }),
     );
     expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    // fillNormalBytes (the room tail's noise) writes the same values.
+    const filled = withStream(wasm, rngFor(8, 'aug/test/self-noise').seed, (st) =>
+      withBlocks(wasm, [n * 4], ([p]) => {
+        for (let o = 0; o < n; o += 65_536) e.fillNormalBytes(st, p! + o * 4, Math.min(65_536, n - o), 1);
+        return wasm.f32(p!, n).slice();
+      }),
+    );
+    expect(Buffer.from(filled.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
     let mean = 0;
     for (const v of got) mean += v / n;
     let variance = 0;

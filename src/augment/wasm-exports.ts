@@ -38,6 +38,7 @@ export interface AugmentExports {
   irwinHallNormal(a: number, b: number): number;
   fillNormalFast(rng: number, out: number, n: number, sd: number): void;
   addWhiteNoise(rng: number, buf: number, n: number, gain: number): void;
+  fillNormalBytes(rng: number, out: number, n: number, sd: number): void;
   decayingNoise(rng: number, out: number, n: number, sd: number, envStart: number, step: number, fadeSamples: number): void;
   pinkStateBytes(): number;
   noisePink(rng: number, state: number, out: number, n: number): void;
@@ -77,6 +78,7 @@ export const AUGMENT_EXPORT_NAMES = [
   'irwinHallNormal',
   'fillNormalFast',
   'addWhiteNoise',
+  'fillNormalBytes',
   'decayingNoise',
   'pinkStateBytes',
   'noisePink',
