@@ -432,7 +432,7 @@ export function compressAt(wasm: SousaWasm, ptr: number, n: number, opts: Omit<C
 
 /**
  * Feed-forward compressor with its detector in the dB domain (Giannoulis, Massberg & Reiss 2012):
- * soft-knee static curve, attack/release smoothing of the gain reduction (at a quarter of the
+ * soft-knee static curve, attack/release smoothing of the gain reduction (at an eighth of the
  * sample rate, see the `compress` kernel in assembly/dsp.ts), makeup gain.
  */
 export function compress(signal: Float32Array, opts?: Partial<CompressorOptions>): Float32Array {

@@ -14,7 +14,7 @@ export const AUGMENT_IDENTITY_SAMPLE_RATE_HZ = 44_100;
 export const AUGMENT_IDENTITY_SEED = 20_240_601;
 
 /** SHA-256 of the concatenated output bytes of all 11 presets, in AUGMENTATION_PRESETS order. */
-export const AUGMENT_IDENTITY_SHA256 = '41171796af7c8ea400dda1fe15dda2911f2312eab8419d33b17424eea32700c1';
+export const AUGMENT_IDENTITY_SHA256 = 'e9c618804ecfcafa20cfc669a4bf07498c29e0075e287cb6809a17c7ece8e56c';
 
 /** 2 s, eight strokes: each a burst of noise decaying with a 40 ms time constant, accents on 1 and 5. */
 export function augmentIdentitySignal(): Float32Array {
