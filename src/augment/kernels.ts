@@ -286,20 +286,8 @@ function convolveFftInto(
   if (!isPow2(n) || n < hLength + 1) {
     throw new AugmentError('FFT_SIZE', `expected fftSize to be a power of two above the IR length ${hLength}, got ${fftSize}`);
   }
-  const m = n / 2;
-  const block = n - hLength + 1;
-  const plan = planFor(wasm, n);
-  const e = wasm.exports;
-  withBlocks(wasm, [m * 4, m * 4, m * 4, m * 4], ([hre, him, re, im]) => {
-    wasm.f32(dst, outLength).fill(0);
-    e.rfftLoad(h, hLength, hre!, him!, m);
-    e.rfftForward(plan, n, hre!, him!);
-    for (let start = 0; start < xLength && start < outLength; start += block) {
-      const count = Math.min(block, xLength - start);
-      const outCount = Math.min(count + hLength - 1, outLength - start);
-      e.convolveFftBlock(plan, n, hre!, him!, x + start * 4, count, re!, im!, dst + start * 4, outCount);
-    }
-  });
+  // Whole blocks only: `convolve` gives the head of its full result bit for bit.
+  overlapAddInto(wasm, x, xLength, h, hLength, dst, outLength, n, false);
 }
 
 /**
@@ -328,43 +316,67 @@ export function convolveIrAt(wasm: SousaWasm, ptr: number, n: number, irPtr: num
   const h = irLength + (fir === undefined ? 0 : fir.taps - 1);
   if (!(Number.isInteger(delay) && delay >= 0 && delay < h)) throw new AugmentError('CONVOLVE_DELAY', `expected a delay in [0, ${h}), got ${delay}`);
   const outLength = n + delay;
-  const fftSize = chooseFftSize(n, h);
+  withBlocks(wasm, [outLength * 4], ([dst]) => {
+    overlapAddInto(wasm, ptr, n, irPtr, irLength, dst!, outLength, chooseFftSize(n, h), true, fir);
+    wasm.f32(ptr, n).set(wasm.f32(dst! + delay * 4, n));
+  });
+}
+
+/**
+ * The overlap-add both convolveFftInto and convolveIrAt run: writes outputs [0, outLength) of
+ * x * ir (* fir) to `dst` (which must not overlap x), blocks of fftSize - h + 1 samples of x. With
+ * `cutLastBlock`, a short last block, which owes only the outputs up to the end and so needs only
+ * that many taps of the IR, may run at a smaller FFT size with the IR cut (three transforms of the
+ * smaller size instead of two of the full one: worth it from half the size down).
+ */
+function overlapAddInto(
+  wasm: SousaWasm,
+  x: number,
+  xLength: number,
+  irPtr: number,
+  irLength: number,
+  dst: number,
+  outLength: number,
+  fftSize: number,
+  cutLastBlock: boolean,
+  fir?: SpectralFir,
+): void {
+  const h = irLength + (fir === undefined ? 0 : fir.taps - 1);
   const m = fftSize / 2;
   const block = fftSize - h + 1;
   const plan = planFor(wasm, fftSize);
-  // Before the blocks below: a first call may allocate the FIR's spectrum.
+  // Before the blocks below: a first call may allocate the FIR's spectra.
   const firSpectrum = fir?.spectrum(fftSize);
-  const e = wasm.exports;
-  // A short last block needs only the outputs up to the end: only that many taps of the IR, so
-  // it may run at a smaller FFT size with the IR cut (three transforms of the smaller size instead
-  // of two of the full one: worth it from half the size down).
-  const lastStart = Math.floor((n - 1) / block) * block;
-  const lastCount = n - lastStart;
+  const lastStart = Math.floor((xLength - 1) / block) * block;
+  const lastCount = xLength - lastStart;
   const lastTaps = Math.min(irLength, outLength - lastStart);
   const lastH = lastTaps + (fir === undefined ? 0 : fir.taps - 1);
   let smallSize = 4;
   while (smallSize < lastCount + lastH) smallSize *= 2;
-  const small = lastStart > 0 && 2 * smallSize <= fftSize ? { size: smallSize, plan: planFor(wasm, smallSize), fir: fir?.spectrum(smallSize) } : null;
-  withBlocks(wasm, [m * 4, m * 4, m * 4, m * 4, outLength * 4], ([hre, him, re, im, dst]) => {
-    wasm.f32(dst!, outLength).fill(0);
+  const small =
+    cutLastBlock && lastStart > 0 && lastStart < outLength && 2 * smallSize <= fftSize
+      ? { size: smallSize, plan: planFor(wasm, smallSize), fir: fir?.spectrum(smallSize) }
+      : null;
+  const e = wasm.exports;
+  withBlocks(wasm, [m * 4, m * 4, m * 4, m * 4], ([hre, him, re, im]) => {
+    wasm.f32(dst, outLength).fill(0);
     e.rfftLoad(irPtr, irLength, hre!, him!, m);
     e.rfftForward(plan, fftSize, hre!, him!);
     if (firSpectrum !== undefined) e.spectrumMultiply(hre!, him!, firSpectrum.re, firSpectrum.im, m);
-    for (let start = 0; start < n && start < outLength; start += block) {
-      const count = Math.min(block, n - start);
-      const outCount = Math.min(count + h - 1, outLength - start);
+    for (let start = 0; start < xLength && start < outLength; start += block) {
+      const count = Math.min(block, xLength - start);
       if (small !== null && start === lastStart) {
         // The cut IR's spectrum at the small size goes where the full one was (no longer needed).
         const sm = small.size / 2;
         e.rfftLoad(irPtr, lastTaps, hre!, him!, sm);
         e.rfftForward(small.plan, small.size, hre!, him!);
         if (small.fir !== undefined) e.spectrumMultiply(hre!, him!, small.fir.re, small.fir.im, sm);
-        e.convolveFftBlock(small.plan, small.size, hre!, him!, ptr + start * 4, count, re!, im!, dst! + start * 4, outLength - start);
+        e.convolveFftBlock(small.plan, small.size, hre!, him!, x + start * 4, count, re!, im!, dst + start * 4, outLength - start);
       } else {
-        e.convolveFftBlock(plan, fftSize, hre!, him!, ptr + start * 4, count, re!, im!, dst! + start * 4, outCount);
+        const outCount = Math.min(count + h - 1, outLength - start);
+        e.convolveFftBlock(plan, fftSize, hre!, him!, x + start * 4, count, re!, im!, dst + start * 4, outCount);
       }
     }
-    wasm.f32(ptr, n).set(wasm.f32(dst! + delay * 4, n));
   });
 }
 
